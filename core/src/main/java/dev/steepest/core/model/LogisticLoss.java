@@ -1,0 +1,38 @@
+package dev.steepest.core.model;
+
+/**
+ * Binary cross-entropy of {@code sigmoid(m)} against {@code y} in {0, 1}: {@code log(1 + e^m) - y m}.
+ * The softplus is evaluated so that no exponential overflows and no small value is lost to cancellation.
+ */
+public final class LogisticLoss implements Loss {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public double value(double m, double y) {
+        return softplus(m) - y * m;
+    }
+
+    @Override
+    public double derivative(double m, double y) {
+        return sigmoid(m) - y;
+    }
+
+    @Override
+    public String name() {
+        return "logistic";
+    }
+
+    /** {@code log(1 + e^m)}: for m > 0 as {@code m + log1p(e^-m)}, so e^m is never formed. */
+    public static double softplus(double m) {
+        return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+    }
+
+    /** {@code 1 / (1 + e^-m)} without overflow for very negative m. */
+    public static double sigmoid(double m) {
+        if (m >= 0) {
+            return 1.0 / (1.0 + Math.exp(-m));
+        }
+        double e = Math.exp(m);
+        return e / (1.0 + e);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.steepest.core.model;
+
+import java.io.Serializable;
+
+/**
+ * A per-row loss of a linear score ("margin") {@code m = w.x + b} against a label {@code y}.
+ * Kernels need the value and the derivative with respect to the margin.
+ */
+public interface Loss extends Serializable {
+    /** The loss value {@code l(m, y)}. */
+    double value(double margin, double label);
+
+    /** {@code dl/dm}. */
+    double derivative(double margin, double label);
+
+    /** The name used in configs and {@code model.json}. */
+    String name();
+}

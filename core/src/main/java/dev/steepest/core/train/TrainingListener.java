@@ -1,0 +1,13 @@
+package dev.steepest.core.train;
+
+/** Observes a run (metrics files, progress lines). Called on the driver, between steps. */
+public interface TrainingListener {
+    default void onPlan(TrainingPlan plan) {
+    }
+
+    default void onStep(StepRecord step) {
+    }
+
+    default void onEpoch(EpochRecord epoch) {
+    }
+}

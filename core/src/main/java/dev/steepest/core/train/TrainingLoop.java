@@ -1,0 +1,183 @@
+package dev.steepest.core.train;
+
+import dev.steepest.core.model.Accumulator;
+import dev.steepest.core.model.Model;
+import dev.steepest.core.model.ParameterGroup;
+import dev.steepest.core.optim.GradientTransformation;
+import dev.steepest.core.optim.LearningRateSchedule;
+import dev.steepest.core.optim.LinearWarmup;
+import dev.steepest.core.optim.OptState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The driver loop, independent of where gradients come from:
+ * <pre>
+ *   for each epoch e, for each step k of ceil(n / B):
+ *     sums      = source.compute(theta, plan(e, k))          // per-partition kernel sums, merged in order
+ *     loss, g   = sums / weightSum + l2 terms                 // regularization once, here
+ *     theta    += optimizer.update(g, state, theta)           // schedule, momentum, ...: see optim
+ *   between epochs: convergence checks
+ * </pre>
+ * A step whose loss or gradient is not finite stops the run with reason {@code diverged}, keeping the
+ * parameters from before that step.
+ */
+public final class TrainingLoop {
+    private final GradientSource source;
+    private final Model model;
+    private final TrainingSettings settings;
+    private final OptimizerFactory optimizerFactory;
+    private final List<TrainingListener> listeners;
+
+    public TrainingLoop(GradientSource source, Model model, TrainingSettings settings,
+                        OptimizerFactory optimizerFactory, List<TrainingListener> listeners) {
+        this.source = source;
+        this.model = model;
+        this.settings = settings;
+        this.optimizerFactory = optimizerFactory;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Resolves batch size, steps per epoch, the scaled rate and the warmup length for {@code numRows} rows. */
+    public static TrainingPlan plan(TrainingSettings s, long numRows) {
+        long batch = s.batchSize() == TrainingSettings.FULL_BATCH ? numRows : s.batchSize();
+        if (batch > numRows) {
+            throw new IllegalArgumentException("batch size " + batch + " is larger than the data set (" + numRows
+                    + " rows)");
+        }
+        long steps = (numRows + batch - 1) / batch;
+        double effective = s.lr() * s.lrScaling().factor(batch, s.referenceBatchSize());
+        long warmup = Math.round(s.warmupEpochs() * steps);
+        return new TrainingPlan(numRows, batch, steps, s.lr(), effective, s.lrScaling(), s.referenceBatchSize(),
+                s.warmupEpochs(), warmup);
+    }
+
+    /** The rate per step: the effective rate, reached by a linear ramp from the base rate during warmup. */
+    public static LearningRateSchedule schedule(TrainingPlan plan) {
+        LearningRateSchedule target = LearningRateSchedule.constant(plan.effectiveLr());
+        return plan.warmupSteps() > 0 ? new LinearWarmup(plan.baseLr(), plan.warmupSteps(), target) : target;
+    }
+
+    public TrainingResult run(double[] initialParams) {
+        long[] sizes = source.partitionSizes();
+        long n = 0;
+        for (long s : sizes) n += s;
+        TrainingPlan plan = plan(settings, n);
+        LearningRateSchedule schedule = schedule(plan);
+        List<ParameterGroup> groups = model.groups();
+        GradientTransformation optimizer = optimizerFactory.create(schedule, groups);
+        BatchPlanner planner = new BatchPlanner(sizes, plan.batchSize(), settings.seed());
+        for (TrainingListener l : listeners) l.onPlan(plan);
+
+        List<ConvergenceCheck> checks = new ArrayList<>();
+        if (!Double.isNaN(settings.lossChangeTol())) checks.add(ConvergenceCheck.lossChange(settings.lossChangeTol()));
+        if (!Double.isNaN(settings.gradientNormTol())) checks.add(ConvergenceCheck.gradientNorm(settings.gradientNormTol()));
+        if (!Double.isNaN(settings.parameterChangeTol())) {
+            checks.add(ConvergenceCheck.parameterChange(settings.parameterChangeTol()));
+        }
+
+        double[] params = initialParams.clone();
+        OptState state = optimizer.init(params);
+        long start = System.nanoTime();
+        long iteration = 0;
+        long rows = 0;
+        double lastLoss = Double.NaN;
+        String stopReason = null;
+        String divergence = null;
+        EpochRecord previous = null;
+        int p = model.numParameters();
+
+        for (long epoch = 0; stopReason == null; epoch++) {
+            if (settings.epochs() > 0 && epoch >= settings.epochs()) {
+                stopReason = "epochs";
+                break;
+            }
+            double[] epochStart = params.clone();
+            double[] epochGradient = new double[p];
+            double epochLoss = 0.0;
+            double epochWeight = 0.0;
+            BatchPlanner.Epoch steps = planner.epoch(epoch);
+            while (steps.hasNext()) {
+                if (settings.maxIterations() > 0 && iteration >= settings.maxIterations()) {
+                    stopReason = "max-iterations";
+                    break;
+                }
+                long stepInEpoch = steps.stepInEpoch();
+                Accumulator sums = source.compute(params, steps.next());
+                double[] gradient = sums.meanGradient();
+                double loss = sums.meanLoss() + addL2(params, gradient, groups);
+                double gradientNorm = norm(gradient);
+                double lr = schedule.rate(iteration);
+                if (!Double.isFinite(loss) || !Double.isFinite(gradientNorm)) {
+                    divergence = "step " + (iteration + 1) + " (epoch " + (epoch + 1) + "): the "
+                            + (Double.isFinite(loss) ? "gradient" : "loss") + " is not finite at lr " + lr
+                            + "; try a lower optimizer.lr";
+                    stopReason = "diverged";
+                    break;
+                }
+                GradientTransformation.Update update = optimizer.update(gradient, state, params);
+                params = GradientTransformation.applyUpdates(params, update.updates());
+                state = update.state();
+                iteration++;
+                rows += sums.count();
+                lastLoss = loss;
+                double w = sums.weightSum();
+                epochLoss += loss * w;
+                epochWeight += w;
+                for (int i = 0; i < p; i++) epochGradient[i] += gradient[i] * w;
+                StepRecord record = new StepRecord(iteration, epoch, stepInEpoch, loss, lr, gradientNorm,
+                        sums.count(), seconds(start));
+                for (TrainingListener l : listeners) l.onStep(record);
+            }
+            if (stopReason != null || epochWeight == 0.0) break;
+            for (int i = 0; i < p; i++) epochGradient[i] /= epochWeight;
+            double[] delta = new double[p];
+            for (int i = 0; i < p; i++) delta[i] = params[i] - epochStart[i];
+            EpochRecord current = new EpochRecord(epoch, iteration, epochLoss / epochWeight, norm(epochGradient),
+                    norm(delta), norm(params), seconds(start));
+            for (TrainingListener l : listeners) l.onEpoch(current);
+            for (ConvergenceCheck c : checks) {
+                if (c.converged(previous, current)) {
+                    stopReason = c.reason();
+                    break;
+                }
+            }
+            previous = current;
+        }
+        double epochs = (double) iteration / plan.stepsPerEpoch();
+        return new TrainingResult(params, state, stopReason, iteration, epochs, plan, seconds(start), rows,
+                lastLoss, divergence);
+    }
+
+    /** Adds the L2 gradient {@code l2 * w} into {@code gradient}; returns the penalty {@code l2/2 ||w||^2}. */
+    private double addL2(double[] params, double[] gradient, List<ParameterGroup> groups) {
+        double l2 = settings.l2();
+        if (l2 == 0.0) return 0.0;
+        for (ParameterGroup g : groups) {
+            if (!g.regularized()) continue;
+            for (int i = g.offset(); i < g.end(); i++) gradient[i] += l2 * params[i];
+        }
+        return l2Penalty(params, groups, l2);
+    }
+
+    /** {@code l2/2 ||w||^2} over the regularized groups. */
+    public static double l2Penalty(double[] params, List<ParameterGroup> groups, double l2) {
+        if (l2 == 0.0) return 0.0;
+        double sq = 0.0;
+        for (ParameterGroup g : groups) {
+            if (!g.regularized()) continue;
+            for (int i = g.offset(); i < g.end(); i++) sq += params[i] * params[i];
+        }
+        return 0.5 * l2 * sq;
+    }
+
+    static double norm(double[] v) {
+        double s = 0.0;
+        for (double x : v) s += x * x;
+        return Math.sqrt(s);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

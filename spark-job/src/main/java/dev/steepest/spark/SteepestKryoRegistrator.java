@@ -1,0 +1,36 @@
+package dev.steepest.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers every class of ours that Kryo sees (task results, shuffled partial sums, blocks if a user caches them
+ * serialized), so runs work with {@code spark.kryo.registrationRequired=true}.
+ */
+public final class SteepestKryoRegistrator implements KryoRegistrator {
+    @Override
+    public void registerClasses(Kryo kryo) {
+        kryo.register(dev.steepest.core.data.Block.class);
+        kryo.register(dev.steepest.core.model.Accumulator.class);
+        kryo.register(dev.steepest.core.model.Evaluation.class);
+        kryo.register(dev.steepest.spark.exec.IndexedPartial.class);
+        kryo.register(dev.steepest.spark.data.BlockSummary.class);
+        kryo.register(double[].class);
+        kryo.register(int[].class);
+        kryo.register(double[][].class);
+        // Spark SQL internals that reach Kryo when reading our inputs (CSV schema inference collects DataType
+        // arrays to the driver); Spark does not register them itself.
+        for (String name : SPARK_INTERNALS) {
+            try {
+                kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("Spark class missing: " + name, e);
+            }
+        }
+    }
+
+    private static final String[] SPARK_INTERNALS = {
+        "[Lorg.apache.spark.sql.types.DataType;",
+        "org.apache.spark.sql.types.NullType$",
+    };
+}

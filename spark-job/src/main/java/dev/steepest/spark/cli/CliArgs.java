@@ -1,0 +1,61 @@
+package dev.steepest.spark.cli;
+
+import dev.steepest.spark.InputError;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--verbose]}. */
+public record CliArgs(String command, String config, List<String> sets, String out, boolean overwrite,
+                      boolean verbose, boolean help) {
+
+    public static final String USAGE = String.join("\n",
+            "usage: steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--verbose]",
+            "",
+            "  --config FILE     HOCON job config (see conf/ and the README's config reference)",
+            "  --set key=value   override one config key (repeatable), e.g. --set optimizer.lr=0.05",
+            "  --out DIR         output directory for model.json, metrics.jsonl, summary.json",
+            "                    (default: output.dir, else runs/<config name>-<time>)",
+            "  --overwrite       replace DIR if it exists and is not empty",
+            "  --verbose         stack traces on errors",
+            "",
+            "exit codes: 0 ok, 1 internal failure, 2 bad input, 3 training diverged");
+
+    public static CliArgs parse(String[] args) {
+        String command = null;
+        String config = null;
+        String out = null;
+        boolean overwrite = false;
+        boolean verbose = false;
+        boolean help = false;
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h", "--help", "help" -> help = true;
+                case "--config" -> config = value(args, ++i, a);
+                case "--set" -> sets.add(value(args, ++i, a));
+                case "--out" -> out = value(args, ++i, a);
+                case "--overwrite" -> overwrite = true;
+                case "--verbose" -> verbose = true;
+                default -> {
+                    if (a.startsWith("--config=")) config = a.substring(9);
+                    else if (a.startsWith("--set=")) sets.add(a.substring(6));
+                    else if (a.startsWith("--out=")) out = a.substring(6);
+                    else if (!a.startsWith("-") && command == null) command = a;
+                    else throw new InputError("unknown argument '" + a + "'\n" + USAGE);
+                }
+            }
+        }
+        if (!help) {
+            if (command == null) throw new InputError("missing sub-command\n" + USAGE);
+            if (!command.equals("train")) throw new InputError("unknown sub-command '" + command + "'\n" + USAGE);
+            if (config == null) throw new InputError("train: --config FILE is required\n" + USAGE);
+        }
+        return new CliArgs(command, config, List.copyOf(sets), out, overwrite, verbose, help);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new InputError(option + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,84 @@
+package dev.steepest.spark.cli;
+
+import dev.steepest.spark.InputError;
+import dev.steepest.spark.config.ConfigLoader;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.Errors;
+import dev.steepest.spark.job.SparkSessions;
+import dev.steepest.spark.job.TrainJob;
+import dev.steepest.spark.output.RunDirectory;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The steepest command line, for the launcher ({@code spark-job/bin/steepest}) and for {@code spark-submit
+ * --class dev.steepest.spark.cli.Main}. Config, arguments and the output directory are checked before Spark
+ * starts; errors are one line on stderr with exit code 2 (input) or 3 (diverged), stack traces only with
+ * {@code --verbose}.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this in-process). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        long start = System.nanoTime();
+        boolean verbose = false;
+        for (String a : args) verbose |= a.equals("--verbose");
+        RunDirectory dir = null;
+        SparkSession spark = null;
+        try {
+            CliArgs cli = CliArgs.parse(args);
+            if (cli.help()) {
+                out.println(CliArgs.USAGE);
+                return ExitCode.OK;
+            }
+            JobConfig cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
+            Path outDir = outputDirectory(cli, cfg);
+            RunDirectory.check(outDir, cli.overwrite());
+            cfg.format();
+
+            spark = SparkSessions.create(cfg);
+            dir = RunDirectory.open(outDir, cli.overwrite());
+            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, dir, out, start);
+            dir.commit();
+            out.println("outputs: " + dir.target());
+            if (outcome.result().diverged()) {
+                err.println("steepest: training diverged at " + outcome.result().divergenceMessage()
+                        + "; the last good parameters are in " + dir.target().resolve("model.json"));
+                return ExitCode.DIVERGED;
+            }
+            return ExitCode.OK;
+        } catch (RuntimeException e) {
+            RuntimeException cause = Errors.inputErrorOr(e, "input");
+            if (cause instanceof InputError) {
+                err.println("steepest: error: " + cause.getMessage());
+                if (verbose) e.printStackTrace(err);
+                return ExitCode.INPUT;
+            }
+            err.println("steepest: failed: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            if (verbose) e.printStackTrace(err);
+            return ExitCode.FAILURE;
+        } finally {
+            if (dir != null) dir.abort();
+            if (spark != null) spark.stop();
+        }
+    }
+
+    private static Path outputDirectory(CliArgs cli, JobConfig cfg) {
+        if (cli.out() != null) return Paths.get(cli.out());
+        if (cfg.has("output.dir")) return Paths.get(cfg.string("output.dir"));
+        String name = new File(cli.config()).getName().replaceAll("\\.(conf|hocon|json|properties)$", "");
+        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Paths.get("runs", name + "-" + time);
+    }
+}

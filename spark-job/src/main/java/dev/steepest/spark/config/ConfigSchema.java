@@ -1,0 +1,247 @@
+package dev.steepest.spark.config;
+
+import dev.steepest.spark.InputError;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every config key steepest reads, with type, default and allowed values. Keys under {@code spark.} go to Spark
+ * as they are. Anything else is rejected before Spark starts, naming the key and what is allowed.
+ * The README's config reference lists these keys; a test keeps the two in step.
+ */
+public final class ConfigSchema {
+    private static final double INF = Double.POSITIVE_INFINITY;
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    static {
+        // data
+        string("data.train", null, "Training data: a path, glob or any Hadoop FileSystem URI (required).");
+        string("data.test", null, "Held-out data evaluated after training (same format and columns).");
+        word("data.format", null, "Input format; default from the extension of data.train.", "csv", "parquet", "libsvm");
+        string("data.label", "label", "Label column (CSV / Parquet).");
+        string("data.weight", null, "Sample-weight column (CSV / Parquet); every weight 1 when unset.");
+        integer("data.num-features", null, 1, INF, "LibSVM: number of features; inferred when unset.");
+        integer("data.partitions", null, 1, INF,
+                "Partitions (= cached blocks); default max(input partitions, Spark default parallelism).");
+        // model
+        word("model.type", null, "The model (required).", "linear", "logistic");
+        bool("model.fit-intercept", true, "Fit an intercept (never regularized).");
+        word("model.init", "zeros", "Initial parameters: zeros, or N(0, init-std^2) weights seeded by train.seed.",
+                "zeros", "normal");
+        real("model.init-std", 0.01, 0, true, INF, false, "Standard deviation for model.init = normal.");
+        // optimizer
+        word("optimizer.name", "sgd", "sgd; momentum and nesterov are sgd with momentum 0.9 (and nesterov).",
+                "sgd", "momentum", "nesterov");
+        real("optimizer.lr", 0.01, 0, true, INF, false, "Base learning rate (before the scaling rule).");
+        real("optimizer.momentum", null, 0, false, 1, true,
+                "Momentum factor mu (PyTorch SGD); default 0 for sgd, 0.9 for momentum / nesterov.");
+        real("optimizer.dampening", 0.0, 0, false, 1, false, "Dampening of the momentum (PyTorch SGD).");
+        bool("optimizer.nesterov", null, "Nesterov momentum (needs momentum > 0 and dampening 0).");
+        real("optimizer.weight-decay", 0.0, 0, false, INF, false,
+                "Coupled weight decay: g + wd * w on the coefficients (PyTorch SGD weight_decay).");
+        real("regularization.l2", 0.0, 0, false, INF, false,
+                "L2 penalty l2/2 ||w||^2 added to the objective (intercepts excluded).");
+        // train
+        wordOrInt("train.batch-size", "256", "Rows per step: 'full' (batch GD), 1 (SGD) or any other number "
+                + "(mini-batch). An epoch is ceil(n / B) steps.", "full");
+        integer("train.epochs", 10L, 1, INF, "Passes over the data (unlimited when only max-iterations is set).");
+        integer("train.max-iterations", null, 1, INF, "Stop after this many steps.");
+        integer("train.seed", 42L, -INF, INF, "Seed for batch sampling and initialization.");
+        word("train.lr-scaling", "none", "Batch-size rule for the rate (Goyal et al. 2017): lr x B / reference "
+                + "(linear), lr x sqrt(B / reference) (sqrt), or none.", "none", "linear", "sqrt");
+        integer("train.reference-batch-size", 256L, 1, INF, "The reference batch of the scaling rule.");
+        real("train.warmup-epochs", 0.0, 0, false, INF, false,
+                "Ramp the rate linearly from optimizer.lr to the scaled rate over this many epochs.");
+        real("train.tolerance.loss-change", null, 0, true, INF, false,
+                "Stop when |L_e - L_{e-1}| <= tol x max(1, |L_{e-1}|) between epochs (L_e: mean batch loss).");
+        real("train.tolerance.gradient-norm", null, 0, true, INF, false,
+                "Stop when the norm of the epoch's mean gradient <= tol.");
+        real("train.tolerance.parameter-change", null, 0, true, INF, false,
+                "Stop when ||theta_e - theta_{e-1}|| <= tol x max(1, ||theta_{e-1}||) between epochs.");
+        real("train.progress-seconds", 5.0, 0, true, INF, false, "At most one progress line per this many seconds.");
+        word("train.metrics", "step", "What metrics.jsonl records: every step and epoch, or epochs only.",
+                "step", "epoch");
+        integer("train.broadcast-threshold-bytes", 1048576L, 0, INF,
+                "Parameters larger than this are broadcast; smaller ones travel in the task closure.");
+        integer("train.tree-aggregate-threshold", 32L, 2, INF,
+                "Above this many partitions, partial sums are merged in a two-level tree on the executors.");
+        string("output.dir", null, "Output directory (the --out option wins); default runs/<config>-<time>.");
+        string("spark.master", "local[*]", "Spark master; under spark-submit its --master wins unless set here.");
+    }
+
+    private ConfigSchema() {
+    }
+
+    public static Map<String, Key> keys() {
+        return Collections.unmodifiableMap(KEYS);
+    }
+
+    /**
+     * Checks every key of {@code user} and returns the resolved values: defaults filled in, types converted.
+     * Keys under {@code spark.} (other than spark.master) are returned as strings in {@code spark}.
+     */
+    public static JobConfig validate(Config user) {
+        Map<String, Object> values = new TreeMap<>();
+        Map<String, String> spark = new TreeMap<>();
+        List<String> explicit = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> e : new TreeMap<>(flatten(user)).entrySet()) {
+            String name = e.getKey();
+            ConfigValue v = e.getValue();
+            Key key = KEYS.get(name);
+            if (key == null) {
+                if (name.startsWith("spark.")) {
+                    spark.put(name, String.valueOf(v.unwrapped()));
+                    continue;
+                }
+                throw new InputError("unknown config key '" + name + "'" + where(v) + suggestion(name));
+            }
+            values.put(name, convert(key, v));
+            explicit.add(name);
+        }
+        for (Key k : KEYS.values()) {
+            if (!values.containsKey(k.name()) && k.defaultValue() != null) values.put(k.name(), k.defaultValue());
+        }
+        JobConfig cfg = new JobConfig(values, spark, explicit);
+        cfg.checkCombinations();
+        return cfg;
+    }
+
+    private static Map<String, ConfigValue> flatten(Config c) {
+        Map<String, ConfigValue> m = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : c.entrySet()) m.put(e.getKey(), e.getValue());
+        return m;
+    }
+
+    private static String where(ConfigValue v) {
+        if (v.origin() == null || v.origin().lineNumber() < 0 || v.origin().filename() == null) return "";
+        return " (" + v.origin().filename() + ":" + v.origin().lineNumber() + ")";
+    }
+
+    static Object convert(Key key, ConfigValue v) {
+        Object raw = v.unwrapped();
+        String text = String.valueOf(raw).trim();
+        String bad = key.name() + ": '" + text + "' is not allowed" + where(v) + "; expected " + key.allowed();
+        if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+            throw new InputError(bad);
+        }
+        switch (key.type()) {
+            case STRING:
+                if (text.isEmpty()) throw new InputError(key.name() + ": must not be empty" + where(v));
+                return text;
+            case BOOLEAN:
+                if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) return Boolean.parseBoolean(text);
+                throw new InputError(bad);
+            case WORD:
+                if (key.choices().contains(text)) return text;
+                throw new InputError(bad);
+            case WORD_OR_INT:
+                if (key.choices().contains(text)) return text;
+                long n = parseLong(text, bad);
+                checkRange(key, n, bad);
+                return Long.toString(n);
+            case INT:
+            case LONG:
+                long l = parseLong(text, bad);
+                checkRange(key, l, bad);
+                return l;
+            case DOUBLE:
+                double d;
+                try {
+                    d = Double.parseDouble(text);
+                } catch (NumberFormatException ex) {
+                    throw new InputError(bad);
+                }
+                if (!Double.isFinite(d)) throw new InputError(bad);
+                return checkRange(key, d, bad);
+            default:
+                throw new IllegalStateException(key.type().toString());
+        }
+    }
+
+    private static long parseLong(String text, String bad) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException ex) {
+            throw new InputError(bad);
+        }
+    }
+
+    private static double checkRange(Key key, double d, String bad) {
+        boolean lowOk = key.minExclusive() ? d > key.min() : d >= key.min();
+        boolean highOk = key.maxExclusive() ? d < key.max() : d <= key.max();
+        if (!lowOk || !highOk) throw new InputError(bad);
+        return d;
+    }
+
+    /** " (did you mean 'x'?)" for the closest known key within a few edits. */
+    static String suggestion(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : KEYS.keySet()) {
+            int d = editDistance(name, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(2, name.length() / 4)) {
+            return " (did you mean '" + best + "'?)";
+        }
+        String section = name.contains(".") ? name.substring(0, name.indexOf('.') + 1) : name;
+        List<String> same = KEYS.keySet().stream().filter(k -> k.startsWith(section)).toList();
+        return same.isEmpty() ? "; see the config reference in README.md" : "; known keys here: " + String.join(", ", same);
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static void add(String name, Key.Type type, Object def, List<String> choices, double min, boolean minEx,
+                            double max, boolean maxEx, String doc) {
+        KEYS.put(name, new Key(name, type, def, choices, min, minEx, max, maxEx, doc));
+    }
+
+    private static void string(String name, String def, String doc) {
+        add(name, Key.Type.STRING, def, List.of(), -INF, false, INF, false, doc);
+    }
+
+    private static void word(String name, String def, String doc, String... choices) {
+        add(name, Key.Type.WORD, def, List.of(choices), -INF, false, INF, false, doc);
+    }
+
+    private static void wordOrInt(String name, String def, String doc, String... choices) {
+        add(name, Key.Type.WORD_OR_INT, def, List.of(choices), 1, false, INF, false, doc);
+    }
+
+    private static void bool(String name, Boolean def, String doc) {
+        add(name, Key.Type.BOOLEAN, def, List.of(), -INF, false, INF, false, doc);
+    }
+
+    private static void integer(String name, Long def, double min, double max, String doc) {
+        add(name, Key.Type.LONG, def, List.of(), min, false, max, false, doc);
+    }
+
+    private static void real(String name, Double def, double min, boolean minEx, double max, boolean maxEx, String doc) {
+        add(name, Key.Type.DOUBLE, def, List.of(), min, minEx, max, maxEx, doc);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.steepest.spark.config;
+
+import dev.steepest.core.optim.LrScaling;
+import dev.steepest.core.train.TrainingSettings;
+import dev.steepest.spark.InputError;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The validated, resolved configuration of one run: typed accessors over {@link ConfigSchema}'s keys. */
+public final class JobConfig {
+    private final Map<String, Object> values;
+    private final Map<String, String> spark;
+    private final List<String> explicit;
+
+    JobConfig(Map<String, Object> values, Map<String, String> spark, List<String> explicit) {
+        this.values = values;
+        this.spark = spark;
+        this.explicit = List.copyOf(explicit);
+    }
+
+    void checkCombinations() {
+        require("data.train");
+        require("model.type");
+        if (nesterov() && (momentum() <= 0 || dampening() != 0)) {
+            throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
+                    + "(momentum " + momentum() + ", dampening " + dampening() + ")");
+        }
+        if (has("data.num-features") && !"libsvm".equals(format())) {
+            throw new InputError("data.num-features: only applies to data.format = libsvm");
+        }
+    }
+
+    private void require(String key) {
+        if (!has(key)) {
+            throw new InputError(key + ": is required; expected " + ConfigSchema.keys().get(key).allowed());
+        }
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    public boolean isExplicit(String key) {
+        return explicit.contains(key);
+    }
+
+    public String string(String key) {
+        Object v = values.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    public long longValue(String key) {
+        return ((Number) values.get(key)).longValue();
+    }
+
+    public double doubleValue(String key) {
+        return ((Number) values.get(key)).doubleValue();
+    }
+
+    public boolean bool(String key) {
+        return (Boolean) values.get(key);
+    }
+
+    /** Every steepest key with its resolved value, then every spark.* key: what model.json records. */
+    public Map<String, Object> resolved() {
+        Map<String, Object> all = new TreeMap<>(values);
+        all.putAll(spark);
+        return all;
+    }
+
+    /** spark.* keys other than spark.master, passed to Spark as they are. */
+    public Map<String, String> sparkSettings() {
+        return spark;
+    }
+
+    public String trainPath() { return string("data.train"); }
+    public String testPath() { return string("data.test"); }
+    public String labelColumn() { return string("data.label"); }
+    public String weightColumn() { return string("data.weight"); }
+    public String modelType() { return string("model.type"); }
+
+    /** data.format, or the one the extension of data.train names (after .gz / .bz2). */
+    public String format() {
+        if (has("data.format")) return string("data.format");
+        String p = trainPath().toLowerCase(Locale.ROOT).replaceAll("\\.(gz|bz2|deflate|snappy|lz4|zst)$", "");
+        if (p.endsWith(".csv") || p.endsWith(".tsv") || p.endsWith(".txt.csv")) return "csv";
+        if (p.endsWith(".parquet") || p.endsWith(".pq")) return "parquet";
+        if (p.endsWith(".libsvm") || p.endsWith(".svm") || p.endsWith(".svmlight")) return "libsvm";
+        throw new InputError("data.format: cannot tell the format of '" + trainPath()
+                + "' from its extension; set data.format to csv, parquet or libsvm");
+    }
+
+    public double momentum() {
+        if (has("optimizer.momentum")) return doubleValue("optimizer.momentum");
+        return "sgd".equals(string("optimizer.name")) ? 0.0 : 0.9;
+    }
+
+    public double dampening() {
+        return doubleValue("optimizer.dampening");
+    }
+
+    public boolean nesterov() {
+        if (has("optimizer.nesterov")) return bool("optimizer.nesterov");
+        return "nesterov".equals(string("optimizer.name"));
+    }
+
+    /** The batch size; {@link TrainingSettings#FULL_BATCH} for 'full'. */
+    public long batchSize() {
+        String b = string("train.batch-size");
+        return "full".equals(b) ? TrainingSettings.FULL_BATCH : Long.parseLong(b);
+    }
+
+    /** train.epochs, except that setting only train.max-iterations lifts the default epoch limit. */
+    public int epochs() {
+        if (has("train.max-iterations") && !isExplicit("train.epochs")) return 0;
+        return (int) Math.min(Integer.MAX_VALUE, longValue("train.epochs"));
+    }
+
+    private double tolerance(String key) {
+        return has(key) ? doubleValue(key) : Double.NaN;
+    }
+
+    public TrainingSettings trainingSettings() {
+        return new TrainingSettings(batchSize(), epochs(),
+                has("train.max-iterations") ? longValue("train.max-iterations") : 0L,
+                longValue("train.seed"), doubleValue("optimizer.lr"), LrScaling.parse(string("train.lr-scaling")),
+                longValue("train.reference-batch-size"), doubleValue("train.warmup-epochs"),
+                doubleValue("regularization.l2"), tolerance("train.tolerance.loss-change"),
+                tolerance("train.tolerance.gradient-norm"), tolerance("train.tolerance.parameter-change"));
+    }
+}

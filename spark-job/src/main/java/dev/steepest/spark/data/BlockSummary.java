@@ -1,0 +1,35 @@
+package dev.steepest.spark.data;
+
+import dev.steepest.core.data.Block;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.TreeSet;
+
+/** Per-partition facts collected once after caching: rows, cached bytes and up to a few distinct labels. */
+public final class BlockSummary implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Enough to tell "two classes" from "more than two". */
+    static final int MAX_LABELS = 3;
+
+    final long rows;
+    final long bytes;
+    final double[] labels;
+
+    BlockSummary(long rows, long bytes, double[] labels) {
+        this.rows = rows;
+        this.bytes = bytes;
+        this.labels = labels;
+    }
+
+    static BlockSummary of(Block b) {
+        TreeSet<Double> seen = new TreeSet<>();
+        double[] l = b.labels();
+        for (int i = 0; i < l.length && seen.size() <= MAX_LABELS; i++) seen.add(l[i]);
+        return new BlockSummary(b.numRows(), b.sizeInBytes(), seen.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    @Override
+    public String toString() {
+        return "BlockSummary{rows=" + rows + ", bytes=" + bytes + ", labels=" + Arrays.toString(labels) + "}";
+    }
+}

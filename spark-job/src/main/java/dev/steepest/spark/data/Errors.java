@@ -1,0 +1,33 @@
+package dev.steepest.spark.data;
+
+import dev.steepest.spark.InputError;
+
+/** Finds the user's mistake inside Spark's wrapping of task failures. */
+public final class Errors {
+    private Errors() {
+    }
+
+    /** The {@link InputError} in {@code e}'s cause chain, or {@code e} itself when there is none. */
+    public static RuntimeException inputErrorOr(RuntimeException e, String context) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputError ie) return new InputError(ie.getMessage(), e);
+            if (t.getCause() == t) break;
+        }
+        String msg = String.valueOf(e.getMessage());
+        int at = msg.indexOf(InputError.class.getName() + ": ");
+        if (at >= 0) {
+            String rest = msg.substring(at + InputError.class.getName().length() + 2);
+            int nl = rest.indexOf('\n');
+            return new InputError(nl >= 0 ? rest.substring(0, nl) : rest, e);
+        }
+        if (e.getClass().getName().startsWith("org.apache.spark.sql.AnalysisException")) {
+            return new InputError(context + ": " + firstLine(msg), e);
+        }
+        return e;
+    }
+
+    static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl >= 0 ? s.substring(0, nl) : s;
+    }
+}

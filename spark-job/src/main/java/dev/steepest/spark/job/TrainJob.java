@@ -1,0 +1,178 @@
+package dev.steepest.spark.job;
+
+import dev.steepest.core.model.Evaluation;
+import dev.steepest.core.model.Model;
+import dev.steepest.core.model.ParameterGroup;
+import dev.steepest.core.train.TrainingListener;
+import dev.steepest.core.train.TrainingLoop;
+import dev.steepest.core.train.TrainingPlan;
+import dev.steepest.core.train.TrainingResult;
+import dev.steepest.core.train.TrainingSettings;
+import dev.steepest.spark.InputError;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.BlockLoader;
+import dev.steepest.spark.data.DataSpec;
+import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.exec.SparkGradientSource;
+import dev.steepest.spark.output.Json;
+import dev.steepest.spark.output.MetricsWriter;
+import dev.steepest.spark.output.ProgressReporter;
+import dev.steepest.spark.output.RunDirectory;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One training run on a Spark session: data to cached blocks, the core training loop over the distributed
+ * gradient source, then the final training loss, held-out metrics and the three output files.
+ */
+public final class TrainJob {
+    private TrainJob() {
+    }
+
+    /** What a run produced; {@code summary} and {@code model} are what summary.json and model.json hold. */
+    public record Outcome(TrainingResult result, Model model, DataSpec spec, Map<String, Object> summary,
+                          Map<String, Object> modelJson) {
+    }
+
+    /**
+     * Trains as {@code cfg} says. {@code out} may be null (tests): then nothing is written.
+     * {@code startNanos} marks the start of the run for {@code wall_seconds}.
+     */
+    public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
+                              long startNanos) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        boolean classifier = Models.isClassifier(cfg.modelType());
+        BlockLoader.Options options = new BlockLoader.Options(cfg.format(), cfg.labelColumn(), cfg.weightColumn(),
+                cfg.has("data.num-features") ? (int) cfg.longValue("data.num-features") : null,
+                cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, classifier);
+        TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
+        List<TrainingData> cached = new ArrayList<>(List.of(train));
+        MetricsWriter metrics = null;
+        try {
+            Model model = Models.create(cfg, train.spec().numFeatures());
+            TrainingSettings settings = cfg.trainingSettings();
+            TrainingPlan plan;
+            try {
+                plan = TrainingLoop.plan(settings, train.numRows());
+            } catch (IllegalArgumentException e) {
+                throw new InputError("train.batch-size: " + settings.batchSize() + " is larger than the data set ("
+                        + train.numRows() + " rows); use 'full' for batch gradient descent");
+            }
+            long threshold = cfg.longValue("train.broadcast-threshold-bytes");
+            SparkGradientSource source = new SparkGradientSource(jsc, train.blocks(), train.partitionSizes(), model,
+                    threshold, (int) cfg.longValue("train.tree-aggregate-threshold"));
+
+            List<TrainingListener> listeners = new ArrayList<>();
+            listeners.add(new TrainingListener() {
+                @Override
+                public void onPlan(TrainingPlan p) {
+                    console.println(p.describe());
+                }
+            });
+            listeners.add(new ProgressReporter(console, cfg.doubleValue("train.progress-seconds"), settings.epochs(),
+                    settings.maxIterations(), plan.stepsPerEpoch()));
+            if (out != null) {
+                metrics = new MetricsWriter(out.file("metrics.jsonl"), "step".equals(cfg.string("train.metrics")));
+                listeners.add(metrics);
+            }
+            console.println("training " + model.type() + " on " + train.numRows() + " rows x "
+                    + train.spec().numFeatures() + " features in " + train.partitionSizes().length
+                    + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)");
+
+            TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners)
+                    .run(Models.initialParameters(cfg, model));
+            if (metrics != null) metrics.close();
+
+            double[] params = result.params();
+            List<ParameterGroup> groups = model.groups();
+            double finalLoss = source.computeAll(params).meanLoss()
+                    + TrainingLoop.l2Penalty(params, groups, settings.l2());
+
+            Map<String, Object> test = null;
+            if (cfg.testPath() != null) {
+                TrainingData held = BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
+                cached.add(held);
+                Evaluation e = SparkGradientSource.evaluate(jsc, held.blocks(), model, params, threshold);
+                test = testMetrics(e, classifier);
+            }
+
+            Map<String, Object> modelJson = modelJson(cfg, model, train.spec(), params);
+            Map<String, Object> summary = summary(result, train, finalLoss, test, startNanos);
+            if (out != null) {
+                Json.write(out.file("model.json"), modelJson);
+                Json.write(out.file("summary.json"), summary);
+            }
+            console.println(String.format(java.util.Locale.ROOT,
+                    "stopped: %s after %d steps (%.4g epochs) in %.2f s; final train loss %.6g%s",
+                    result.stopReason(), result.iterations(), result.epochs(), result.trainSeconds(), finalLoss,
+                    test == null ? "" : "; test " + test));
+            return new Outcome(result, model, train.spec(), summary, modelJson);
+        } finally {
+            if (metrics != null) metrics.close();
+            for (TrainingData d : cached) d.release();
+        }
+    }
+
+    static Map<String, Object> testMetrics(Evaluation e, boolean classifier) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", e.count());
+        if (classifier) {
+            m.put("accuracy", e.accuracy());
+            m.put("log_loss", e.meanLoss());
+        } else {
+            m.put("rmse", e.rmse());
+            m.put("mae", e.mae());
+        }
+        return m;
+    }
+
+    static Map<String, Object> modelJson(JobConfig cfg, Model model, DataSpec spec, double[] params) {
+        int d = model.numFeatures();
+        int k = model.numOutputs();
+        double[][] coefficients = new double[k][];
+        double[] intercepts = new double[k];
+        for (int c = 0; c < k; c++) coefficients[c] = Arrays.copyOfRange(params, c * d, (c + 1) * d);
+        if (model.numParameters() > k * d) {
+            System.arraycopy(params, k * d, intercepts, 0, k);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", model.type());
+        m.put("num_features", d);
+        m.put("coefficients", coefficients);
+        m.put("intercepts", intercepts);
+        m.put("feature_names", spec.featureNames());
+        m.put("label_mapping", spec.classes());
+        m.put("config", cfg.resolved());
+        return m;
+    }
+
+    static Map<String, Object> summary(TrainingResult r, TrainingData train, double finalLoss,
+                                       Map<String, Object> test, long startNanos) {
+        TrainingPlan plan = r.plan();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stop_reason", r.stopReason());
+        if (r.divergenceMessage() != null) m.put("divergence", r.divergenceMessage());
+        m.put("iterations", r.iterations());
+        m.put("epochs", r.epochs());
+        m.put("batch_size", plan.batchSize());
+        m.put("steps_per_epoch", plan.stepsPerEpoch());
+        m.put("base_lr", plan.baseLr());
+        m.put("effective_lr", plan.effectiveLr());
+        m.put("lr_rule", plan.describe());
+        m.put("final_train_loss", finalLoss);
+        m.put("test", test);
+        m.put("rows", train.numRows());
+        m.put("partitions", train.partitionSizes().length);
+        m.put("cached_bytes", train.cachedBytes());
+        m.put("wall_seconds", (System.nanoTime() - startNanos) / 1e9);
+        m.put("train_seconds", r.trainSeconds());
+        m.put("samples_per_second", r.rowsProcessed() / Math.max(r.trainSeconds(), 1e-9));
+        return m;
+    }
+}
