@@ -20,6 +20,8 @@ public record CliArgs(String command, String config, List<String> sets, String o
             "",
             "exit codes: 0 ok, 1 internal failure, 2 bad input, 3 training diverged");
 
+    private static final String HINT = "; see 'steepest --help'";
+
     public static CliArgs parse(String[] args) {
         String command = null;
         String config = null;
@@ -42,14 +44,14 @@ public record CliArgs(String command, String config, List<String> sets, String o
                     else if (a.startsWith("--set=")) sets.add(a.substring(6));
                     else if (a.startsWith("--out=")) out = a.substring(6);
                     else if (!a.startsWith("-") && command == null) command = a;
-                    else throw new InputError("unknown argument '" + a + "'\n" + USAGE);
+                    else throw new InputError("unknown argument '" + a + "'" + HINT);
                 }
             }
         }
         if (!help) {
-            if (command == null) throw new InputError("missing sub-command\n" + USAGE);
-            if (!command.equals("train")) throw new InputError("unknown sub-command '" + command + "'\n" + USAGE);
-            if (config == null) throw new InputError("train: --config FILE is required\n" + USAGE);
+            if (command == null) throw new InputError("missing sub-command" + HINT);
+            if (!command.equals("train")) throw new InputError("unknown sub-command '" + command + "'" + HINT);
+            if (config == null) throw new InputError("train: --config FILE is required" + HINT);
         }
         return new CliArgs(command, config, List.copyOf(sets), out, overwrite, verbose, help);
     }

@@ -3,6 +3,7 @@ package dev.steepest.spark.cli;
 import dev.steepest.spark.InputError;
 import dev.steepest.spark.config.ConfigLoader;
 import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.Errors;
 import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.job.TrainJob;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -45,7 +47,7 @@ public final class Main {
             JobConfig cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
             Path outDir = outputDirectory(cli, cfg);
             RunDirectory.check(outDir, cli.overwrite());
-            cfg.format();
+            checkInputsExist(cfg);
 
             spark = SparkSessions.create(cfg);
             dir = RunDirectory.open(outDir, cli.overwrite());
@@ -72,6 +74,16 @@ public final class Main {
             if (dir != null) dir.abort();
             if (spark != null) spark.stop();
         }
+    }
+
+    /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
+    private static void checkInputsExist(JobConfig cfg) {
+        Configuration conf = new Configuration();
+        cfg.sparkSettings().forEach((k, v) -> {
+            if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v);
+        });
+        BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
+        if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
     }
 
     private static Path outputDirectory(CliArgs cli, JobConfig cfg) {

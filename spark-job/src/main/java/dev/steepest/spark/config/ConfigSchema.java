@@ -68,12 +68,12 @@ public final class ConfigSchema {
         real("train.progress-seconds", 5.0, 0, true, INF, false, "At most one progress line per this many seconds.");
         word("train.metrics", "step", "What metrics.jsonl records: every step and epoch, or epochs only.",
                 "step", "epoch");
-        integer("train.broadcast-threshold-bytes", 1048576L, 0, INF,
+        integer("train.broadcast-threshold-bytes", 524288L, 0, INF,
                 "Parameters larger than this are broadcast; smaller ones travel in the task closure.");
         integer("train.tree-aggregate-threshold", 32L, 2, INF,
                 "Above this many partitions, partial sums are merged in a two-level tree on the executors.");
         string("output.dir", null, "Output directory (the --out option wins); default runs/<config>-<time>.");
-        string("spark.master", "local[*]", "Spark master; under spark-submit its --master wins unless set here.");
+        string("spark.master", "local[*]", "Spark master when not run by spark-submit (whose --master wins).");
     }
 
     private ConfigSchema() {

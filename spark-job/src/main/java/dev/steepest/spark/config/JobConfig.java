@@ -23,6 +23,7 @@ public final class JobConfig {
     void checkCombinations() {
         require("data.train");
         require("model.type");
+        format();
         if (nesterov() && (momentum() <= 0 || dampening() != 0)) {
             throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
                     + "(momentum " + momentum() + ", dampening " + dampening() + ")");

@@ -168,7 +168,11 @@ public final class BlockLoader {
     }
 
     private static void checkExists(SparkSession spark, String key, String path) {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        checkExists(spark.sparkContext().hadoopConfiguration(), key, path);
+    }
+
+    /** Fails with an input error naming {@code key} when nothing matches {@code path} (a path or glob). */
+    public static void checkExists(Configuration conf, String key, String path) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(conf);

@@ -13,12 +13,13 @@ public final class SparkSessions {
 
     /**
      * The Spark settings of a run: Kryo with registration required and our registrator (unless the user chose
-     * otherwise), every {@code spark.*} key of the config, and the master: the config's when it sets one,
-     * else spark-submit's, else {@code local[*]}.
+     * otherwise), every {@code spark.*} key of the config, and the master: spark-submit's {@code --master} when
+     * there is one (the command line wins over a file), else the config's {@code spark.master}, else
+     * {@code local[*]}.
      */
     public static SparkConf conf(JobConfig cfg) {
         SparkConf conf = new SparkConf();
-        if (cfg.isExplicit("spark.master") || !conf.contains("spark.master")) {
+        if (!conf.contains("spark.master")) {
             conf.setMaster(cfg.string("spark.master"));
         }
         conf.setIfMissing("spark.app.name", "steepest");

@@ -1,0 +1,113 @@
+package dev.steepest.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steepest.core.data.Block;
+import dev.steepest.core.model.Model;
+import dev.steepest.core.train.LocalGradientSource;
+import dev.steepest.core.train.TrainingLoop;
+import dev.steepest.core.train.TrainingResult;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.BlockLoader;
+import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.TrainJob;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Same config and seed give bit-identical models; the distributed run gives the model the single-process kernel
+ * gives; and a local-cluster run (two executor JVMs, Kryo registration required) gives the local[2] model.
+ */
+class ReproducibilityTest {
+    private static final String MOMENTUM_LOGISTIC = String.join("\n",
+            "data.train = \"" + SparkTestSupport.sample("logistic.csv") + "\"",
+            "model.type = logistic",
+            "optimizer { name = nesterov, lr = 0.05 }",
+            "train { batch-size = 50, epochs = 3, seed = 7 }");
+    private static final String LINEAR_LIBSVM = String.join("\n",
+            "data.train = \"" + SparkTestSupport.sample("logistic.libsvm") + "\"",
+            "data.num-features = 4",
+            "model.type = linear",
+            "optimizer { name = momentum, lr = 0.02 }",
+            "train { batch-size = 128, epochs = 2, seed = 3, lr-scaling = linear, warmup-epochs = 0.5 }");
+
+    private static double[] train(SparkSession spark, String hocon) {
+        JobConfig cfg = SparkTestSupport.config(hocon);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        return TrainJob.run(spark, cfg, null, quiet, System.nanoTime()).result().params();
+    }
+
+    @Test
+    void sameSeedTwiceIsBitIdenticalAndEqualsSingleProcessKernel() {
+        SparkSession spark = SparkTestSupport.session("local[2]");
+        try {
+            double[] first = train(spark, MOMENTUM_LOGISTIC);
+            double[] second = train(spark, MOMENTUM_LOGISTIC);
+            assertArrayEquals(first, second, 0.0);
+
+            // the single-process reference: same blocks, core loop with the local source
+            JobConfig cfg = SparkTestSupport.config(MOMENTUM_LOGISTIC);
+            TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
+                    new BlockLoader.Options("csv", "label", null, null, null, true));
+            List<Block> blocks = data.blocks().collect();
+            data.release();
+            Model model = Models.create(cfg, 4);
+            TrainingResult local = new TrainingLoop(new LocalGradientSource(blocks, model), model,
+                    cfg.trainingSettings(), Models.optimizer(cfg), List.of()).run(Models.initialParameters(cfg, model));
+            assertArrayEquals(local.params(), first, 0.0);
+            assertEquals(3 * 40, local.iterations());
+
+            double[] other = train(spark, MOMENTUM_LOGISTIC.replace("seed = 7", "seed = 8"));
+            assertTrue(Math.abs(other[0] - first[0]) > 1e-9, "a different seed samples other batches");
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void localClusterMatchesLocal() {
+        double[] expectedLogistic;
+        double[] expectedLinear;
+        SparkSession local = SparkTestSupport.session("local[2]");
+        try {
+            expectedLogistic = train(local, MOMENTUM_LOGISTIC);
+            expectedLinear = train(local, LINEAR_LIBSVM);
+        } finally {
+            local.stop();
+        }
+        SparkSession cluster = SparkTestSupport.session("local-cluster[2,1,1024]");
+        try {
+            // two executors in their own JVMs, neither of them this one
+            Set<String> pids = cluster.range(0, 8, 1, 4).javaRDD()
+                    .map(i -> ManagementFactory.getRuntimeMXBean().getName()).collect()
+                    .stream().collect(Collectors.toSet());
+            String self = ManagementFactory.getRuntimeMXBean().getName();
+            assertTrue(!pids.contains(self), "tasks ran in the driver JVM: " + pids);
+            assertEquals(2, pids.size(), "two executor JVMs: " + pids);
+
+            double[] logistic = train(cluster, MOMENTUM_LOGISTIC);
+            double[] linear = train(cluster, LINEAR_LIBSVM);
+            assertClose(expectedLogistic, logistic);
+            assertClose(expectedLinear, linear);
+        } finally {
+            cluster.stop();
+        }
+    }
+
+    private static void assertClose(double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-12 * Math.max(1.0, Math.abs(expected[i])),
+                    "parameter " + i + ": " + expected[i] + " vs " + actual[i]);
+        }
+    }
+}

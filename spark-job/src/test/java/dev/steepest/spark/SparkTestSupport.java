@@ -1,0 +1,65 @@
+package dev.steepest.spark;
+
+import dev.steepest.core.data.Block;
+import dev.steepest.spark.config.ConfigSchema;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.job.SparkSessions;
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Shared helpers: the repository root, configs from text, and Spark sessions configured like a real run. */
+public final class SparkTestSupport {
+    private SparkTestSupport() {
+    }
+
+    public static Path repoRoot() {
+        return Paths.get(System.getProperty("steepest.repo.root", "..")).toAbsolutePath().normalize();
+    }
+
+    public static String sample(String name) {
+        return repoRoot().resolve("data-samples").resolve(name).toString();
+    }
+
+    /** A validated config from HOCON text. */
+    public static JobConfig config(String hocon) {
+        return ConfigSchema.validate(ConfigFactory.parseString(hocon).resolve());
+    }
+
+    /**
+     * A session as the CLI would build it (Kryo, registration required), with the UI off. For
+     * {@code local-cluster} masters the executors get our classes through spark.executor.extraClassPath.
+     */
+    public static SparkSession session(String master) {
+        SparkConf conf = SparkSessions.conf(config("data.train = x.csv\nmodel.type = linear\nspark.master = \""
+                + master + "\""));
+        conf.set("spark.ui.enabled", "false");
+        conf.set("spark.sql.shuffle.partitions", "4");
+        if (master.startsWith("local-cluster")) {
+            conf.set("spark.executor.extraClassPath", String.join(File.pathSeparator, ourClassPath()));
+            // start work only once every executor has registered, so tasks really spread over both JVMs
+            conf.set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        }
+        SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+        if (active != null) active.stop();
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** Where our own classes live (target/classes directories or jars). */
+    static List<String> ourClassPath() {
+        List<String> cp = new ArrayList<>();
+        for (Class<?> c : new Class<?>[] {Block.class, SteepestKryoRegistrator.class, SparkTestSupport.class}) {
+            try {
+                cp.add(new File(c.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return cp;
+    }
+}

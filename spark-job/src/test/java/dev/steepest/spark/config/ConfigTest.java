@@ -1,0 +1,101 @@
+package dev.steepest.spark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steepest.core.optim.LrScaling;
+import dev.steepest.core.train.TrainingSettings;
+import dev.steepest.spark.InputError;
+import dev.steepest.spark.SparkTestSupport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    private static final String BASE = "data.train = a.csv\nmodel.type = linear\n";
+
+    private static String error(String hocon) {
+        return assertThrows(InputError.class, () -> SparkTestSupport.config(hocon)).getMessage();
+    }
+
+    @Test
+    void defaultsResolve() {
+        JobConfig c = SparkTestSupport.config(BASE);
+        TrainingSettings s = c.trainingSettings();
+        assertEquals(256, s.batchSize());
+        assertEquals(10, s.epochs());
+        assertEquals(0, s.maxIterations());
+        assertEquals(42, s.seed());
+        assertEquals(0.01, s.lr());
+        assertEquals(LrScaling.NONE, s.lrScaling());
+        assertEquals(256, s.referenceBatchSize());
+        assertTrue(Double.isNaN(s.lossChangeTol()));
+        assertEquals("csv", c.format());
+        assertEquals("local[*]", c.resolved().get("spark.master"));
+        assertEquals(0.0, c.momentum());
+    }
+
+    @Test
+    void aliasesAndVariants() {
+        JobConfig c = SparkTestSupport.config(BASE + "optimizer.name = nesterov\ntrain.batch-size = full\n"
+                + "train.max-iterations = 7");
+        assertEquals(0.9, c.momentum());
+        assertTrue(c.nesterov());
+        assertEquals(TrainingSettings.FULL_BATCH, c.trainingSettings().batchSize());
+        assertEquals(0, c.trainingSettings().epochs(), "max-iterations alone lifts the default epoch limit");
+        assertEquals(7, c.trainingSettings().maxIterations());
+        assertEquals(3, SparkTestSupport.config(BASE + "train.epochs = 3\ntrain.max-iterations = 7")
+                .trainingSettings().epochs());
+        assertEquals("libsvm", SparkTestSupport.config("data.train = x.svm.bz2\nmodel.type = linear").format());
+        assertEquals("parquet", SparkTestSupport.config("data.train = \"hdfs://nn/d/*.parquet\"\nmodel.type = linear")
+                .format());
+    }
+
+    @Test
+    void rejectsUnknownKeysAndBadValuesNamingThem() {
+        assertTrue(error(BASE + "optimizer.learning-rate = 0.1").contains("unknown config key 'optimizer.learning-rate'"));
+        assertTrue(error(BASE + "trian.epochs = 2").contains("did you mean 'train.epochs'"));
+        assertTrue(error(BASE + "train.epochs = 0").contains("train.epochs: '0' is not allowed"));
+        assertTrue(error(BASE + "train.epochs = 2.5").contains("train.epochs"));
+        assertTrue(error(BASE + "optimizer.momentum = 1").contains("< 1"));
+        assertTrue(error(BASE + "train.warmup-epochs = -1").contains(">= 0"));
+        assertTrue(error(BASE + "model.fit-intercept = maybe").contains("true or false"));
+        assertTrue(error(BASE + "optimizer.lr = [1, 2]").contains("optimizer.lr"));
+        assertTrue(error("model.type = linear").contains("data.train: is required"));
+        assertTrue(error("data.train = a.csv").contains("model.type: is required"));
+        assertTrue(error("data.train = a.dat\nmodel.type = linear\n").contains("data.format"));
+        assertTrue(error(BASE + "data.num-features = 3").contains("libsvm"));
+    }
+
+    @Test
+    void sparkKeysPassThrough() {
+        JobConfig c = SparkTestSupport.config(BASE + "spark.executor.memory = 2g\nspark.sql.shuffle.partitions = 8");
+        assertEquals("2g", c.sparkSettings().get("spark.executor.memory"));
+        assertEquals("8", c.sparkSettings().get("spark.sql.shuffle.partitions"));
+    }
+
+    @Test
+    void setOverridesFileValuesAndKeepsPathsAsWritten(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("j.conf");
+        Files.writeString(f, BASE + "optimizer.lr = 0.5\n");
+        JobConfig c = ConfigLoader.load(f.toFile(), List.of("optimizer.lr=0.25", "data.train=hdfs://nn:8020/x/y.csv",
+                "train.batch-size=full", "train.epochs=3"));
+        assertEquals(0.25, c.doubleValue("optimizer.lr"));
+        assertEquals("hdfs://nn:8020/x/y.csv", c.trainPath());
+        assertEquals(TrainingSettings.FULL_BATCH, c.batchSize());
+        assertEquals(3, c.trainingSettings().epochs());
+        assertThrows(InputError.class, () -> ConfigLoader.load(f.toFile(), List.of("novalue")));
+    }
+
+    @Test
+    void readmeDocumentsEveryKey() throws IOException {
+        String readme = Files.readString(SparkTestSupport.repoRoot().resolve("README.md"));
+        for (String key : ConfigSchema.keys().keySet()) {
+            assertTrue(readme.contains("| `" + key + "` |"), "README config reference lacks " + key);
+        }
+    }
+}
