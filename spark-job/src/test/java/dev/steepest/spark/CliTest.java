@@ -183,6 +183,20 @@ class CliTest {
     }
 
     @Test
+    void divergenceExits3AndKeepsTheLastGoodParameters() throws IOException {
+        Path out = tmp.resolve("diverged");
+        Run r = run("train", "--config", config(linearConfig()).toString(), "--out", out.toString(),
+                "--set", "optimizer.lr=1e6", "--set", "optimizer.name=sgd");
+        assertEquals(ExitCode.DIVERGED, r.code(), r.err());
+        assertTrue(r.err().contains("diverged at step"), r.err());
+        assertTrue(r.err().contains("lower optimizer.lr"), r.err());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("diverged", summary.get("stop_reason").asText());
+        JsonNode model = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+        for (JsonNode c : model.get("coefficients").get(0)) assertTrue(c.isNumber() && Double.isFinite(c.asDouble()));
+    }
+
+    @Test
     void helpExits0() {
         Run r = run("--help");
         assertEquals(ExitCode.OK, r.code());

@@ -60,7 +60,7 @@ public final class Main {
                 return ExitCode.DIVERGED;
             }
             return ExitCode.OK;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's exceptions are checked in Java's eyes but thrown from Scala
             RuntimeException cause = Errors.inputErrorOr(e, "input");
             if (cause instanceof InputError) {
                 err.println("steepest: error: " + cause.getMessage());

@@ -103,7 +103,7 @@ public final class BlockLoader {
     private static List<BlockSummary> summarize(JavaRDD<Block> blocks, String key, String path) {
         try {
             return blocks.map(BlockSummary::of).collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked in Java's eyes
             throw Errors.inputErrorOr(e, key + ": cannot read '" + path + "'");
         }
     }
@@ -162,7 +162,7 @@ public final class BlockLoader {
                 default:
                     throw new IllegalStateException(opt.format());
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // AnalysisException and SparkException are checked in Java's eyes
             throw Errors.inputErrorOr(e, key + ": cannot read '" + path + "' as " + opt.format());
         }
     }

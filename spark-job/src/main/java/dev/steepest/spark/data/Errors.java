@@ -7,8 +7,12 @@ public final class Errors {
     private Errors() {
     }
 
-    /** The {@link InputError} in {@code e}'s cause chain, or {@code e} itself when there is none. */
-    public static RuntimeException inputErrorOr(RuntimeException e, String context) {
+    /**
+     * The {@link InputError} in {@code e}'s cause chain (Spark wraps task failures, sometimes only in the message),
+     * or {@code e} itself when there is none. Spark's own exceptions are checked in Java's eyes but thrown
+     * unchecked from Scala, so this takes any exception.
+     */
+    public static RuntimeException inputErrorOr(Exception e, String context) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InputError ie) return new InputError(ie.getMessage(), e);
             if (t.getCause() == t) break;
@@ -23,7 +27,7 @@ public final class Errors {
         if (e.getClass().getName().startsWith("org.apache.spark.sql.AnalysisException")) {
             return new InputError(context + ": " + firstLine(msg), e);
         }
-        return e;
+        return e instanceof RuntimeException re ? re : new IllegalStateException(e.toString(), e);
     }
 
     static String firstLine(String s) {
