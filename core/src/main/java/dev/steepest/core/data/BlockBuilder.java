@@ -52,6 +52,12 @@ public final class BlockBuilder {
 
     /** Adds a row given by its first {@code count} (index, value) pairs, indices 0-based and increasing. */
     public void addSparse(double label, double weight, int[] idx, double[] val, int count) {
+        for (int k = 0; k < count; k++) {
+            if (idx[k] < 0 || idx[k] >= numFeatures || (k > 0 && idx[k] <= idx[k - 1])) {
+                throw new IllegalArgumentException("sparse indices must be increasing and in [0, "
+                        + numFeatures + "): " + idx[k]);
+            }
+        }
         if (!sparse) {
             ensureValues((long) (rows + 1) * numFeatures);
             int base = rows * numFeatures;
@@ -64,10 +70,6 @@ public final class BlockBuilder {
         ensureValues((long) nnz + count);
         if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, values.length);
         for (int k = 0; k < count; k++) {
-            if (idx[k] < 0 || idx[k] >= numFeatures || (k > 0 && idx[k] <= idx[k - 1])) {
-                throw new IllegalArgumentException("sparse indices must be increasing and in [0, "
-                        + numFeatures + "): " + idx[k]);
-            }
             colIdx[nnz + k] = idx[k];
             values[nnz + k] = val[k];
         }

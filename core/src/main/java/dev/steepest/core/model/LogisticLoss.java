@@ -1,20 +1,23 @@
 package dev.steepest.core.model;
 
 /**
- * Binary cross-entropy of {@code sigmoid(m)} against {@code y} in {0, 1}: {@code log(1 + e^m) - y m}.
- * The softplus is evaluated so that no exponential overflows and no small value is lost to cancellation.
+ * Binary cross-entropy of {@code sigmoid(m)} against {@code y} in {0, 1}: {@code log(1 + e^m) - y m}, with
+ * derivative {@code sigmoid(m) - y}. Both are evaluated so that no exponential overflows and no small value is
+ * lost to cancellation: for {@code m > 0} they are rewritten with {@code e^-m} as
+ * {@code (1 - y) m + log(1 + e^-m)} and {@code (1 - y) - sigmoid(-m)}, so a confident correct prediction
+ * ({@code y = 1}, large m) gives the tiny exact loss {@code log1p(e^-m)} rather than {@code m - m = 0}.
  */
 public final class LogisticLoss implements Loss {
     private static final long serialVersionUID = 1L;
 
     @Override
     public double value(double m, double y) {
-        return softplus(m) - y * m;
+        return m > 0 ? (1 - y) * m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)) - y * m;
     }
 
     @Override
     public double derivative(double m, double y) {
-        return sigmoid(m) - y;
+        return m > 0 ? (1 - y) - sigmoid(-m) : sigmoid(m) - y;
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.util.PriorityQueue;
  * <p>An epoch is {@code ceil(n / B)} steps; after step {@code k} the epoch has used {@code C(k) = min(n, (k+1) B)}
  * rows. Partition p (n_p rows) should have used {@code T_p = n_p C(k) / n} of them. Each step hands out exactly
  * {@code C(k) - C(k-1)} rows: first {@code floor(T_p) - c_p} to every partition behind its target, then the few
- * that remain one at a time to the partition furthest behind (lowest index on ties). So every step has exactly
+ * that remain one at a time to the partition furthest behind (lowest index on ties); when that whole-row handout
+ * alone would exceed the step's rows (possible when some partitions are ahead of their targets), every row of the
+ * step is handed out one at a time instead. So every step has exactly
  * B rows (the last may have fewer), every partition's count never exceeds its rows, each row is used exactly once
  * per epoch, and the result is a deterministic function of the sizes and B. Exact integer arithmetic throughout.
  */

@@ -36,8 +36,7 @@ public interface ConvergenceCheck {
         return new ConvergenceCheck() {
             @Override public String reason() { return "parameter-change"; }
             @Override public boolean converged(EpochRecord prev, EpochRecord cur) {
-                double before = prev == null ? 0.0 : prev.parameterNorm();
-                return cur.parameterChange() <= tol * Math.max(1.0, before);
+                return cur.parameterChange() <= tol * Math.max(1.0, cur.startParameterNorm());
             }
         };
     }

@@ -1,9 +1,11 @@
 package dev.steepest.core.train;
 
 /**
- * One finished epoch: the row-weighted mean of its steps' objectives and gradients, and how far the parameters
- * moved over it. {@code epoch} is 0-based.
+ * One finished epoch: the row-weighted mean of its steps' objectives and gradients, how far the parameters moved
+ * over it ({@code parameterChange = ||theta_e - theta_{e-1}||}) and the norm of the parameters it started from
+ * ({@code startParameterNorm = ||theta_{e-1}||}, the initial parameters for the first epoch). {@code epoch} is
+ * 0-based.
  */
 public record EpochRecord(long epoch, long iteration, double meanLoss, double gradientNorm,
-                          double parameterChange, double parameterNorm, double elapsedSeconds) {
+                          double parameterChange, double startParameterNorm, double elapsedSeconds) {
 }

@@ -19,8 +19,8 @@ import java.util.List;
  *     theta    += optimizer.update(g, state, theta)           // schedule, momentum, ...: see optim
  *   between epochs: convergence checks
  * </pre>
- * A step whose loss or gradient is not finite stops the run with reason {@code diverged}, keeping the
- * parameters from before that step.
+ * A step whose loss, gradient or updated parameters are not finite stops the run with reason {@code diverged},
+ * keeping the parameters from before that step.
  */
 public final class TrainingLoop {
     private final GradientSource source;
@@ -116,7 +116,14 @@ public final class TrainingLoop {
                     break;
                 }
                 GradientTransformation.Update update = optimizer.update(gradient, state, params);
-                params = GradientTransformation.applyUpdates(params, update.updates());
+                double[] next = GradientTransformation.applyUpdates(params, update.updates());
+                if (!allFinite(next)) {
+                    divergence = "step " + (iteration + 1) + " (epoch " + (epoch + 1) + "): the update made the "
+                            + "parameters non-finite at lr " + lr + "; try a lower optimizer.lr";
+                    stopReason = "diverged";
+                    break;
+                }
+                params = next;
                 state = update.state();
                 iteration++;
                 rows += sums.count();
@@ -134,7 +141,7 @@ public final class TrainingLoop {
             double[] delta = new double[p];
             for (int i = 0; i < p; i++) delta[i] = params[i] - epochStart[i];
             EpochRecord current = new EpochRecord(epoch, iteration, epochLoss / epochWeight, norm(epochGradient),
-                    norm(delta), norm(params), seconds(start));
+                    norm(delta), norm(epochStart), seconds(start));
             for (TrainingListener l : listeners) l.onEpoch(current);
             for (ConvergenceCheck c : checks) {
                 if (c.converged(previous, current)) {
@@ -169,6 +176,13 @@ public final class TrainingLoop {
             for (int i = g.offset(); i < g.end(); i++) sq += params[i] * params[i];
         }
         return 0.5 * l2 * sq;
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double x : v) {
+            if (!Double.isFinite(x)) return false;
+        }
+        return true;
     }
 
     static double norm(double[] v) {
