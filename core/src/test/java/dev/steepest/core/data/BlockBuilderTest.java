@@ -1,0 +1,128 @@
+package dev.steepest.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Blocks built row by row hold exactly the rows given, dense or CSR, through array growth. */
+class BlockBuilderTest {
+
+    private static double[][] randomRows(int n, int d, double zeroFraction, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] x = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) x[i][j] = rng.nextDouble() < zeroFraction ? 0.0 : rng.nextDouble() * 4 - 2;
+        }
+        return x;
+    }
+
+    @Test
+    void rowsRoundTripDenseAndSparseThroughGrowth() {
+        int n = 100; // well past the initial capacity of 16 rows / 16 values
+        int d = 13;
+        double[][] x = randomRows(n, d, 0.6, 1);
+        x[3] = new double[d]; // an all-zero row
+        for (boolean sparse : new boolean[] {false, true}) {
+            for (boolean pairs : new boolean[] {false, true}) {
+                BlockBuilder b = new BlockBuilder(d, sparse);
+                long nnz = 0;
+                for (int i = 0; i < n; i++) {
+                    // unit weights for the first 20 rows, then others: earlier rows must read back as 1
+                    double w = i < 20 ? 1.0 : 0.5 + i;
+                    if (pairs) {
+                        int[] idx = new int[d];
+                        double[] val = new double[d];
+                        int c = 0;
+                        for (int j = 0; j < d; j++) if (x[i][j] != 0) { idx[c] = j; val[c++] = x[i][j]; }
+                        b.addSparse(i * 0.5, w, idx, val, c);
+                    } else {
+                        b.addDense(i * 0.5, w, x[i]);
+                    }
+                    for (int j = 0; j < d; j++) if (x[i][j] != 0) nnz++;
+                    assertEquals(i + 1, b.numRows());
+                }
+                Block block = b.build();
+                String what = "sparse=" + sparse + " pairs=" + pairs;
+                assertEquals(sparse, block.isSparse(), what);
+                assertEquals(n, block.numRows());
+                assertEquals(d, block.numFeatures());
+                assertFalse(block.hasUnitWeights());
+                assertEquals(sparse ? nnz : (long) n * d, block.values().length, what);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(i * 0.5, block.label(i));
+                    assertEquals(i < 20 ? 1.0 : 0.5 + i, block.weight(i), what + " weight of row " + i);
+                    for (int j = 0; j < d; j++) assertEquals(x[i][j], block.feature(i, j), what + " " + i + "," + j);
+                }
+                if (sparse) {
+                    assertEquals(n + 1, block.rowPtr().length);
+                    assertEquals(0, block.rowPtr()[0]);
+                    assertEquals(block.rowPtr()[4], block.rowPtr()[3], "row 3 is empty");
+                    for (int i = 0; i < n; i++) {
+                        for (int k = block.rowPtr()[i] + 1; k < block.rowPtr()[i + 1]; k++) {
+                            assertTrue(block.colIdx()[k] > block.colIdx()[k - 1], "increasing column indices");
+                        }
+                    }
+                }
+                assertArrayEquals(block.labels(), block.withLabels(block.labels().clone()).labels());
+            }
+        }
+    }
+
+    @Test
+    void unitWeightsAreNotStored() {
+        BlockBuilder b = new BlockBuilder(2, true);
+        for (int i = 0; i < 40; i++) b.addDense(1, 1.0, new double[] {i, 0});
+        Block block = b.build();
+        assertTrue(block.hasUnitWeights());
+        assertEquals(1.0, block.weight(39));
+        assertEquals(8L * 39 + 8L * 40 + 4L * 41 + 4L * 39, block.sizeInBytes(),
+                "39 non-zeros (row 0 is all zero) + 40 labels + CSR pointers");
+    }
+
+    @Test
+    void rejectsMalformedRows() {
+        BlockBuilder dense = new BlockBuilder(3, false);
+        assertThrows(IllegalArgumentException.class, () -> dense.addDense(0, 1, new double[2]));
+        BlockBuilder sparse = new BlockBuilder(3, true);
+        assertThrows(IllegalArgumentException.class, () -> sparse.addDense(0, 1, new double[4]));
+        assertThrows(IllegalArgumentException.class,
+                () -> sparse.addSparse(0, 1, new int[] {2, 1}, new double[] {1, 1}, 2), "decreasing");
+        assertThrows(IllegalArgumentException.class,
+                () -> sparse.addSparse(0, 1, new int[] {1, 1}, new double[] {1, 1}, 2), "repeated");
+        assertThrows(IllegalArgumentException.class,
+                () -> sparse.addSparse(0, 1, new int[] {3}, new double[] {1}, 1), "out of range");
+        assertThrows(IllegalArgumentException.class,
+                () -> sparse.addSparse(0, 1, new int[] {-1}, new double[] {1}, 1), "negative");
+        assertEquals(0, sparse.numRows(), "rejected rows are not added");
+        assertThrows(IllegalArgumentException.class,
+                () -> Block.dense(2, new double[5], new double[2], null));
+        assertThrows(IllegalArgumentException.class,
+                () -> Block.sparse(2, new int[] {0, 1}, new int[] {0}, new double[] {1}, new double[2], null));
+        assertThrows(IllegalArgumentException.class,
+                () -> Block.dense(1, new double[2], new double[2], new double[3]));
+    }
+
+    /**
+     * A dense builder given a sparse row with an out-of-range or unordered index should reject it like the sparse
+     * builder does. It does not check (BlockBuilder.java:59, the dense branch of addSparse): index -1 silently
+     * overwrites the last feature of the previous row, and an index >= numFeatures writes into the next row's slot
+     * (and is then lost).
+     */
+    @Test
+    void denseBuilderRejectsInvalidSparseIndices() {
+        BlockBuilder b = new BlockBuilder(3, false);
+        b.addDense(1, 1, new double[] {1, 2, 3});
+        assertThrows(IllegalArgumentException.class,
+                () -> b.addSparse(0, 1, new int[] {-1}, new double[] {9}, 1));
+        assertEquals(3.0, b.build().feature(0, 2), "the previous row is intact");
+        assertThrows(IllegalArgumentException.class,
+                () -> b.addSparse(0, 1, new int[] {3}, new double[] {9}, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> b.addSparse(0, 1, new int[] {2, 0}, new double[] {9, 8}, 2));
+    }
+}
