@@ -19,7 +19,11 @@ public final class SparkTestSupport {
     }
 
     public static Path repoRoot() {
-        return Paths.get(System.getProperty("steepest.repo.root", "..")).toAbsolutePath().normalize();
+        String configured = System.getProperty("steepest.repo.root");
+        if (configured != null) return Paths.get(configured).toAbsolutePath().normalize();
+        // surefire sets the property; benchmarks run by hand start in the repository root
+        Path here = Paths.get("").toAbsolutePath();
+        return (java.nio.file.Files.isDirectory(here.resolve("data-samples")) ? here : here.getParent()).normalize();
     }
 
     public static String sample(String name) {

@@ -30,6 +30,8 @@ public final class ConfigSchema {
         integer("data.num-features", null, 1, INF, "LibSVM: number of features; inferred when unset.");
         integer("data.partitions", null, 1, INF,
                 "Partitions (= cached blocks); default max(input partitions, Spark default parallelism).");
+        bool("data.truncate-lineage", true, "Local-checkpoint the cached blocks so steps do not re-ship the read "
+                + "plan (faster steps; a lost executor fails the run instead of re-reading its blocks).");
         // model
         word("model.type", null, "The model (required).", "linear", "logistic");
         bool("model.fit-intercept", true, "Fit an intercept (never regularized).");

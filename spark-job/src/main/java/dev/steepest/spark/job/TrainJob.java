@@ -50,7 +50,8 @@ public final class TrainJob {
         boolean classifier = Models.isClassifier(cfg.modelType());
         BlockLoader.Options options = new BlockLoader.Options(cfg.format(), cfg.labelColumn(), cfg.weightColumn(),
                 cfg.has("data.num-features") ? (int) cfg.longValue("data.num-features") : null,
-                cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, classifier);
+                cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, classifier,
+                cfg.bool("data.truncate-lineage"));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
