@@ -112,12 +112,19 @@ public final class TrainJob {
             console.println(String.format(java.util.Locale.ROOT,
                     "stopped: %s after %d steps (%.4g epochs) in %.2f s; final train loss %.6g%s",
                     result.stopReason(), result.iterations(), result.epochs(), result.trainSeconds(), finalLoss,
-                    test == null ? "" : "; test " + test));
+                    test == null ? "" : "; test " + describe(test)));
             return new Outcome(result, model, train.spec(), summary, modelJson);
         } finally {
             if (metrics != null) metrics.close();
             for (TrainingData d : cached) d.release();
         }
+    }
+
+    private static String describe(Map<String, Object> metrics) {
+        StringBuilder s = new StringBuilder();
+        metrics.forEach((k, v) -> s.append(s.length() > 0 ? ", " : "").append(k.replace('_', ' ')).append(' ')
+                .append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : v));
+        return s.toString();
     }
 
     static Map<String, Object> testMetrics(Evaluation e, boolean classifier) {
