@@ -2,6 +2,7 @@ package dev.steepest.core;
 
 import dev.steepest.core.data.Block;
 import dev.steepest.core.data.BlockBuilder;
+import dev.steepest.core.train.ParameterInit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -42,18 +43,6 @@ public final class TestData {
         }
     }
 
-    public static double gaussian(SplittableRandom rng) {
-        double u;
-        double v;
-        double s;
-        do {
-            u = 2 * rng.nextDouble() - 1;
-            v = 2 * rng.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
-    }
-
     /**
      * Random rows: features N(0,1), of which a fraction {@code zeroFraction} is set to exactly 0 (so sparse blocks
      * have real structure, including some all-zero rows when the fraction is high); labels either the linear
@@ -63,7 +52,7 @@ public final class TestData {
     public static Rows random(long seed, int n, int d, double zeroFraction, boolean binary, boolean unitWeights) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] teacher = new double[d];
-        for (int j = 0; j < d; j++) teacher[j] = gaussian(rng);
+        for (int j = 0; j < d; j++) teacher[j] = ParameterInit.gaussian(rng);
         double bias = 0.5;
         double[][] x = new double[n][d];
         double[] y = new double[n];
@@ -71,13 +60,13 @@ public final class TestData {
         for (int i = 0; i < n; i++) {
             double m = bias;
             for (int j = 0; j < d; j++) {
-                x[i][j] = rng.nextDouble() < zeroFraction ? 0.0 : gaussian(rng);
+                x[i][j] = rng.nextDouble() < zeroFraction ? 0.0 : ParameterInit.gaussian(rng);
                 m += teacher[j] * x[i][j];
             }
             if (binary) {
                 y[i] = rng.nextDouble() < 1.0 / (1.0 + Math.exp(-m)) ? 1.0 : 0.0;
             } else {
-                y[i] = m + 0.3 * gaussian(rng);
+                y[i] = m + 0.3 * ParameterInit.gaussian(rng);
             }
             w[i] = unitWeights ? 1.0 : 0.25 + 2.75 * rng.nextDouble();
         }

@@ -24,8 +24,8 @@ public final class ParameterInit {
         return p;
     }
 
-    /** Marsaglia's polar method: exact, portable (no platform-dependent RNG state). */
-    private static double gaussian(SplittableRandom rng) {
+    /** A standard normal draw by Marsaglia's polar method: portable, the same numbers in every JVM. */
+    public static double gaussian(SplittableRandom rng) {
         double u;
         double v;
         double s;

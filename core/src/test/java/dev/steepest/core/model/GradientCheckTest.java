@@ -1,5 +1,6 @@
 package dev.steepest.core.model;
 
+import dev.steepest.core.train.ParameterInit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,7 +69,7 @@ class GradientCheckTest {
         assertTrue(!block.hasUnitWeights(), "weights are not all 1");
         SplittableRandom rng = new SplittableRandom(seed);
         double[] params = new double[model.numParameters()];
-        for (int i = 0; i < params.length; i++) params[i] = 0.5 * TestData.gaussian(rng);
+        for (int i = 0; i < params.length; i++) params[i] = 0.5 * ParameterInit.gaussian(rng);
 
         Accumulator acc = sums(model, block, rows, count, params);
         assertEquals(count, acc.count(), what);

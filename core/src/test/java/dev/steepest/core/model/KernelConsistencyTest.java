@@ -1,5 +1,6 @@
 package dev.steepest.core.model;
 
+import dev.steepest.core.train.ParameterInit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +30,7 @@ class KernelConsistencyTest {
     private static double[] randomParams(int p, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] params = new double[p];
-        for (int i = 0; i < p; i++) params[i] = 0.7 * TestData.gaussian(rng);
+        for (int i = 0; i < p; i++) params[i] = 0.7 * ParameterInit.gaussian(rng);
         return params;
     }
 

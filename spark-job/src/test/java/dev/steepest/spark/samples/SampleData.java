@@ -1,5 +1,6 @@
 package dev.steepest.spark.samples;
 
+import dev.steepest.core.train.ParameterInit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,11 +66,11 @@ public final class SampleData {
         for (int i = 0; i < n; i++) {
             double y = LINEAR_B;
             for (int j = 0; j < d; j++) {
-                double x = round(gaussian(r));
+                double x = round(ParameterInit.gaussian(r));
                 rows[i][j + 1] = x;
                 y += LINEAR_W[j] * x;
             }
-            rows[i][0] = round(y + 0.1 * gaussian(r));
+            rows[i][0] = round(y + 0.1 * ParameterInit.gaussian(r));
         }
         return rows;
     }
@@ -81,7 +82,7 @@ public final class SampleData {
         for (int i = 0; i < n; i++) {
             double m = LOGISTIC_B;
             for (int j = 0; j < d; j++) {
-                double x = round(gaussian(r));
+                double x = round(ParameterInit.gaussian(r));
                 rows[i][j + 1] = x;
                 m += LOGISTIC_W[j] * x;
             }
@@ -125,17 +126,5 @@ public final class SampleData {
     private static String fmt(double v) {
         if (v == Math.rint(v)) return Long.toString((long) v);
         return String.format(Locale.ROOT, "%.6f", v).replaceAll("0+$", "");
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        double u;
-        double v;
-        double s;
-        do {
-            u = 2 * r.nextDouble() - 1;
-            v = 2 * r.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 }
