@@ -141,15 +141,18 @@ public final class BlockLoader {
 
     static double[] mapLabels(double[] labels, double[] classes, String key, String path) {
         double[] out = new double[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            int k = Arrays.binarySearch(classes, labels[i]);
-            if (k < 0) {
-                throw new InputError(key + ": '" + path + "' has label " + fmt(labels[i])
-                        + ", which training did not see (classes " + joinClasses(classes) + ")");
-            }
-            out[i] = k;
-        }
+        for (int i = 0; i < labels.length; i++) out[i] = classIndex(labels[i], classes, key, path);
         return out;
+    }
+
+    /** The index of {@code label} among the sorted {@code classes}; an unseen label is an input error. */
+    private static int classIndex(double label, double[] classes, String key, String path) {
+        int k = Arrays.binarySearch(classes, label);
+        if (k < 0) {
+            throw new InputError(key + ": '" + path + "' has label " + fmt(label)
+                    + ", which training did not see (classes " + joinClasses(classes) + ")");
+        }
+        return k;
     }
 
     private static String joinClasses(double[] classes) {
@@ -314,14 +317,7 @@ public final class BlockLoader {
                 throw new InputError(key + ": column '" + layout.weight + "' of '" + path + "' has a negative "
                         + "weight " + weight);
             }
-            if (classes != null) {
-                int k = Arrays.binarySearch(classes, label);
-                if (k < 0) {
-                    throw new InputError(key + ": '" + path + "' has label " + fmt(label)
-                            + ", which training did not see (classes " + joinClasses(classes) + ")");
-                }
-                label = k;
-            }
+            if (classes != null) label = classIndex(label, classes, key, path);
             if (layout.vectorColumn) {
                 if (r.isNullAt(2)) throw new InputError(key + ": a row of '" + path + "' has no feature vector");
                 Vector v = (Vector) r.get(2);

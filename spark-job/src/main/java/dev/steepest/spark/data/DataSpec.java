@@ -9,11 +9,4 @@ import java.util.List;
  */
 public record DataSpec(String format, List<String> featureNames, int numFeatures, boolean sparse,
                        double[] classes) implements Serializable {
-    /** The class index of {@code label}, or -1 when it is not one of the classes. */
-    public int classIndex(double label) {
-        for (int k = 0; k < classes.length; k++) {
-            if (Double.compare(classes[k], label) == 0 || classes[k] == label) return k;
-        }
-        return -1;
-    }
 }

@@ -30,8 +30,4 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
     }
-
-    public static ObjectMapper mapper() {
-        return LINE;
-    }
 }
