@@ -1,0 +1,42 @@
+package dev.steepest.core.optim.prox;
+
+import dev.steepest.core.model.ParameterGroup;
+import java.util.List;
+
+/**
+ * Elastic-net penalty {@code h(w) = l1 * ||w||_1 + (l2 / 2) * ||w||_2^2} (Zou &amp; Hastie 2005) by its proximal
+ * operator (Parikh &amp; Boyd 2014, section 6.5.2; Duchi &amp; Singer 2009, FOBOS): soft-threshold, then shrink,
+ * <pre>
+ *   w_i = sign(w_i) * max(|w_i| - lr * l1, 0) / (1 + lr * l2)      on regularized groups; others unchanged
+ * </pre>
+ * (from the optimality condition {@code (x - w)/lr + l1 * sign(x) + l2 * x = 0}). With {@code l2 = 0} this is
+ * {@link L1Prox}. The {@code l2} part is a penalty of its own: do not also add it as weight decay to the gradient.
+ *
+ * @param l1 the L1 weight, finite and {@code >= 0}
+ * @param l2 the L2 weight, finite and {@code >= 0}
+ */
+public record ElasticNetProx(double l1, double l2) implements ParameterProx {
+    private static final long serialVersionUID = 1L;
+
+    public ElasticNetProx {
+        if (!(l1 >= 0.0) || Double.isInfinite(l1)) {
+            throw new IllegalArgumentException("l1 must be finite and >= 0: " + l1);
+        }
+        if (!(l2 >= 0.0) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l2 must be finite and >= 0: " + l2);
+        }
+    }
+
+    @Override
+    public double[] apply(double[] params, double lr, List<ParameterGroup> groups) {
+        ParameterProx.checkRate(lr);
+        double t = lr * l1;
+        double shrink = 1.0 + lr * l2;
+        double[] out = params.clone();
+        for (ParameterGroup g : groups) {
+            if (!g.regularized()) continue;
+            for (int i = g.offset(); i < g.end(); i++) out[i] = ParameterProx.softThreshold(params[i], t) / shrink;
+        }
+        return out;
+    }
+}
