@@ -7,6 +7,8 @@ import dev.steepest.core.optim.GradientTransformation;
 import dev.steepest.core.optim.LearningRateSchedule;
 import dev.steepest.core.optim.LinearWarmup;
 import dev.steepest.core.optim.OptState;
+import dev.steepest.core.optim.PolyakAverage;
+import dev.steepest.core.optim.schedule.ReduceOnPlateau;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +19,10 @@ import java.util.List;
  *     sums      = source.compute(theta, plan(e, k))          // per-partition kernel sums, merged in order
  *     loss, g   = sums / weightSum + l2 terms                 // regularization once, here
  *     theta    += optimizer.update(g, state, theta)           // schedule, momentum, ...: see optim
- *   between epochs: convergence checks
+ *     theta     = prox(theta - lr wd theta_before)              // decoupled decay, L1 / elastic net (options)
+ *   between epochs: convergence checks, reduce-on-plateau
  * </pre>
+ * With Polyak averaging the returned parameters are the mean of the iterates from the configured epoch on.
  * A step whose loss, gradient or updated parameters are not finite stops the run with reason {@code diverged},
  * keeping the parameters from before that step.
  */
@@ -28,14 +32,21 @@ public final class TrainingLoop {
     private final TrainingSettings settings;
     private final OptimizerFactory optimizerFactory;
     private final List<TrainingListener> listeners;
+    private final TrainingOptions options;
 
     public TrainingLoop(GradientSource source, Model model, TrainingSettings settings,
                         OptimizerFactory optimizerFactory, List<TrainingListener> listeners) {
+        this(source, model, settings, optimizerFactory, listeners, TrainingOptions.defaults());
+    }
+
+    public TrainingLoop(GradientSource source, Model model, TrainingSettings settings,
+                        OptimizerFactory optimizerFactory, List<TrainingListener> listeners, TrainingOptions options) {
         this.source = source;
         this.model = model;
         this.settings = settings;
         this.optimizerFactory = optimizerFactory;
         this.listeners = List.copyOf(listeners);
+        this.options = options;
     }
 
     /** Resolves batch size, steps per epoch, the scaled rate and the warmup length for {@code numRows} rows. */
@@ -54,8 +65,22 @@ public final class TrainingLoop {
 
     /** The rate per step: the effective rate, reached by a linear ramp from the base rate during warmup. */
     public static LearningRateSchedule schedule(TrainingPlan plan) {
-        LearningRateSchedule target = LearningRateSchedule.constant(plan.effectiveLr());
+        return schedule(plan, ScheduleFactory.CONSTANT);
+    }
+
+    /** {@code factory}'s schedule, reached by a linear ramp from the base rate during warmup (Goyal et al. 2017). */
+    public static LearningRateSchedule schedule(TrainingPlan plan, ScheduleFactory factory) {
+        LearningRateSchedule target = factory.create(plan);
         return plan.warmupSteps() > 0 ? new LinearWarmup(plan.baseLr(), plan.warmupSteps(), target) : target;
+    }
+
+    /** The model's groups, or all of them marked regularized when intercepts are regularized too. */
+    private List<ParameterGroup> groups() {
+        List<ParameterGroup> groups = model.groups();
+        if (!options.regularizeIntercepts()) return groups;
+        List<ParameterGroup> all = new ArrayList<>(groups.size());
+        for (ParameterGroup g : groups) all.add(new ParameterGroup(g.name(), g.offset(), g.length(), true));
+        return all;
     }
 
     public TrainingResult run(double[] initialParams) {
@@ -63,9 +88,15 @@ public final class TrainingLoop {
         long n = 0;
         for (long s : sizes) n += s;
         TrainingPlan plan = plan(settings, n);
-        LearningRateSchedule schedule = schedule(plan);
-        List<ParameterGroup> groups = model.groups();
+        LearningRateSchedule baseSchedule = schedule(plan, options.schedule());
+        List<ParameterGroup> groups = groups();
+        ReduceOnPlateau plateau = options.plateau() == null ? null : options.plateau().apply(plan);
+        ReduceOnPlateau.PlateauState plateauState = plateau == null ? null : plateau.initial();
+        LearningRateSchedule schedule = baseSchedule;
         GradientTransformation optimizer = optimizerFactory.create(schedule, groups);
+        long averageFrom = Double.isNaN(options.averagingStartEpochs()) ? -1
+                : Math.round(options.averagingStartEpochs() * plan.stepsPerEpoch());
+        PolyakAverage.AverageState average = averageFrom < 0 ? null : PolyakAverage.empty(model.numParameters());
         BatchPlanner planner = new BatchPlanner(sizes, plan.batchSize(), settings.seed());
         for (TrainingListener l : listeners) l.onPlan(plan);
 
@@ -116,7 +147,8 @@ public final class TrainingLoop {
                     break;
                 }
                 GradientTransformation.Update update = optimizer.update(gradient, state, params);
-                double[] next = GradientTransformation.applyUpdates(params, update.updates());
+                double[] next = afterStep(GradientTransformation.applyUpdates(params, update.updates()), params, lr,
+                        groups);
                 if (!allFinite(next)) {
                     divergence = "step " + (iteration + 1) + " (epoch " + (epoch + 1) + "): the update made the "
                             + "parameters non-finite at lr " + lr + "; try a lower optimizer.lr";
@@ -126,6 +158,7 @@ public final class TrainingLoop {
                 params = next;
                 state = update.state();
                 iteration++;
+                if (average != null && iteration > averageFrom) average = PolyakAverage.add(average, params);
                 rows += sums.count();
                 lastLoss = loss;
                 double w = sums.weightSum();
@@ -150,10 +183,35 @@ public final class TrainingLoop {
                 }
             }
             previous = current;
+            if (plateau != null && stopReason == null) {
+                ReduceOnPlateau.PlateauState next = plateau.observe(plateauState, current.meanLoss());
+                if (next.scale() != plateauState.scale()) {
+                    // same pieces, same state structure: only the rate from the next step on changes
+                    schedule = ReduceOnPlateau.scaled(baseSchedule, next.scale());
+                    optimizer = optimizerFactory.create(schedule, groups);
+                }
+                plateauState = next;
+            }
         }
         double epochs = (double) iteration / plan.stepsPerEpoch();
+        if (average != null && average.count() > 0) params = average.mean().clone();
         return new TrainingResult(params, state, stopReason, iteration, epochs, plan, seconds(start), rows,
                 lastLoss, divergence);
+    }
+
+    /**
+     * What follows the optimizer's update: decoupled weight decay {@code - lr wd theta} (on the parameters before
+     * the step, as AdamW), then the proximal operator (L1, elastic net) with the step's rate.
+     */
+    private double[] afterStep(double[] next, double[] before, double lr, List<ParameterGroup> groups) {
+        double wd = options.decoupledWeightDecay();
+        if (wd != 0.0) {
+            for (ParameterGroup g : groups) {
+                if (!g.regularized()) continue;
+                for (int i = g.offset(); i < g.end(); i++) next[i] -= lr * wd * before[i];
+            }
+        }
+        return options.prox() == null ? next : options.prox().apply(next, lr, groups);
     }
 
     /** Adds the L2 gradient {@code l2 * w} into {@code gradient}; returns the penalty {@code l2/2 ||w||^2}. */

@@ -1,0 +1,16 @@
+package dev.steepest.core.train;
+
+import dev.steepest.core.optim.LearningRateSchedule;
+
+/**
+ * Builds the learning-rate schedule once the run's plan is known: schedules are stated in epochs and start from
+ * the effective (batch-scaled) rate, so they need the steps per epoch and that rate. Warmup is added on top by the
+ * loop.
+ */
+@FunctionalInterface
+public interface ScheduleFactory {
+    LearningRateSchedule create(TrainingPlan plan);
+
+    /** The effective rate, unchanged. */
+    ScheduleFactory CONSTANT = plan -> LearningRateSchedule.constant(plan.effectiveLr());
+}
