@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Reads a HOCON config file and applies {@code --set key=value} overrides. Override values are taken as written:
- * numbers and booleans become numbers and booleans, {@code [..]} / {@code {..}} are parsed as HOCON, anything
- * else is a plain string (so paths like {@code hdfs://nn/x} need no quoting).
+ * numbers and booleans become numbers and booleans, {@code null} unsets the key, {@code [..]} / {@code {..}} are
+ * parsed as HOCON, anything else is a plain string (so paths like {@code hdfs://nn/x} need no quoting).
  */
 public final class ConfigLoader {
     private ConfigLoader() {
@@ -63,6 +63,8 @@ public final class ConfigLoader {
             } catch (ConfigException e) {
                 throw new InputError("--set " + key + ": cannot parse '" + text + "'");
             }
+        } else if (text.equals("null")) {
+            value = ConfigValueFactory.fromAnyRef(null, "--set " + key); // unsets the key
         } else if (text.equals("true") || text.equals("false")) {
             value = ConfigValueFactory.fromAnyRef(Boolean.parseBoolean(text), "--set " + key);
         } else if (text.matches("[-+]?\\d{1,18}")) {

@@ -38,18 +38,69 @@ public final class ConfigSchema {
         word("model.init", "zeros", "Initial parameters: zeros, or N(0, init-std^2) weights seeded by train.seed.",
                 "zeros", "normal");
         real("model.init-std", 0.01, 0, true, INF, false, "Standard deviation for model.init = normal.");
-        // optimizer
-        word("optimizer.name", "sgd", "sgd; momentum and nesterov are sgd with momentum 0.9 (and nesterov).",
-                "sgd", "momentum", "nesterov");
+        // optimizer (per-optimizer defaults: OptimizerOptions)
+        word("optimizer.name", "sgd", "The optimizer; momentum and nesterov are sgd with momentum 0.9 (and "
+                + "nesterov).", OptimizerOptions.NAMES.toArray(new String[0]));
         real("optimizer.lr", 0.01, 0, true, INF, false, "Base learning rate (before the scaling rule).");
-        real("optimizer.momentum", null, 0, false, 1, true,
-                "Momentum factor mu (PyTorch SGD); default 0 for sgd, 0.9 for momentum / nesterov.");
-        real("optimizer.dampening", 0.0, 0, false, 1, false, "Dampening of the momentum (PyTorch SGD).");
-        bool("optimizer.nesterov", null, "Nesterov momentum (needs momentum > 0 and dampening 0).");
-        real("optimizer.weight-decay", 0.0, 0, false, INF, false,
-                "Coupled weight decay: g + wd * w on the coefficients (PyTorch SGD weight_decay).");
+        real("optimizer.momentum", null, 0, false, 1, true, "Momentum factor (sgd, rmsprop, lars).");
+        real("optimizer.dampening", null, 0, false, 1, false, "Dampening of the momentum (sgd).");
+        bool("optimizer.nesterov", null, "Nesterov momentum (sgd; needs momentum > 0 and dampening 0).");
+        real("optimizer.weight-decay", null, 0, false, INF, false, "Weight decay: coupled (g + wd w) for sgd, "
+                + "adagrad, rmsprop, adam; decoupled for adamw; inside the trust ratio for lars, lamb.");
+        real("optimizer.lr-decay", null, 0, false, INF, false, "Adagrad's rate decay: lr / (1 + (t - 1) lr-decay).");
+        real("optimizer.initial-accumulator", null, 0, false, INF, false, "Adagrad's initial sum of squares.");
+        real("optimizer.eps", null, 0, false, INF, false, "Term added to the denominator (adagrad, rmsprop, adam, "
+                + "adamw, lamb).");
+        real("optimizer.alpha", null, 0, false, 1, false, "RMSProp's smoothing constant.");
+        bool("optimizer.centered", null, "RMSProp divides by the centered second moment (an estimate of the variance).");
+        real("optimizer.beta1", null, 0, false, 1, true, "Decay of the first moment (adam, adamw, lamb).");
+        real("optimizer.beta2", null, 0, false, 1, true, "Decay of the second moment (adam, adamw, lamb).");
+        bool("optimizer.amsgrad", null, "AMSGrad: divide by the running maximum of the second moment (adam, adamw).");
+        real("optimizer.trust-coefficient", null, 0, true, INF, false, "LARS trust coefficient eta.");
+        bool("optimizer.exclude-biases", null, "LARS / LAMB: no decay and no trust ratio for intercepts and biases.");
+        // gradient clipping
+        real("clip.value", null, 0, true, INF, false, "Clip every gradient component to [-value, value].");
+        real("clip.norm", null, 0, true, INF, false, "Rescale the gradient to this global L2 norm when above it "
+                + "(gradient_norm in metrics.jsonl is the norm before clipping).");
+        // regularization
         real("regularization.l2", 0.0, 0, false, INF, false,
-                "L2 penalty l2/2 ||w||^2 added to the objective (intercepts excluded).");
+                "L2 penalty l2/2 ||w||^2 added to the objective and its gradient.");
+        real("regularization.l1", 0.0, 0, false, INF, false, "L1 penalty l1 ||w||_1 by proximal soft-thresholding "
+                + "after each step (exact zeros); with l2 too this is the elastic net.");
+        real("regularization.decoupled-weight-decay", 0.0, 0, false, INF, false,
+                "Decoupled decay for any optimizer: theta <- theta + update - lr(t) wd theta (Loshchilov & Hutter 2019).");
+        bool("regularization.include-intercepts", false, "Also regularize and decay intercepts and biases.");
+        // learning-rate schedule (counts in epochs, converted to steps)
+        word("schedule.name", "constant", "Learning-rate schedule, stepped every iteration.", "constant", "step",
+                "multistep", "exponential", "inverse-time", "polynomial", "cosine", "cosine-restarts", "one-cycle",
+                "plateau");
+        real("schedule.gamma", null, 0, true, 1, false, "Decay factor (step, multistep: 0.1; exponential: per epoch, 0.95).");
+        real("schedule.step-epochs", null, 0, true, INF, false, "step: decay every this many epochs (required).");
+        list("schedule.milestones", "multistep: epochs at which to decay, increasing (required).");
+        real("schedule.decay", null, 0, true, INF, false, "inverse-time: lr / (1 + decay x t), t in steps (required).");
+        real("schedule.power", null, 0, true, INF, false, "polynomial: exponent (default 1).");
+        real("schedule.total-epochs", null, 0, true, INF, false, "polynomial, cosine, one-cycle: length in epochs "
+                + "(default train.epochs).");
+        real("schedule.min-lr", null, 0, false, INF, false, "polynomial: end rate; cosine, cosine-restarts: eta_min; "
+                + "plateau: lowest rate (default 0).");
+        real("schedule.restart-epochs", null, 0, true, INF, false, "cosine-restarts: first period T_0 in epochs (required).");
+        integer("schedule.restart-mult", null, 1, INF, "cosine-restarts: period multiplier T_mult (default 1).");
+        real("schedule.pct-start", null, 0, true, 1, true, "one-cycle: fraction of the cycle spent rising (default 0.3).");
+        real("schedule.div-factor", null, 0, true, INF, false, "one-cycle: initial lr = max lr / div-factor (default 25).");
+        real("schedule.final-div-factor", null, 0, true, INF, false,
+                "one-cycle: final lr = initial lr / final-div-factor (default 1e4).");
+        word("schedule.anneal", null, "one-cycle: annealing shape (default cos).", "cos", "linear");
+        bool("schedule.three-phase", null, "one-cycle: the three-phase variant (default false).");
+        real("schedule.factor", null, 0, true, 1, true, "plateau: multiply the rate by this (default 0.1).");
+        integer("schedule.patience", null, 0, INF, "plateau: epochs without improvement before reducing (default 10).");
+        real("schedule.threshold", null, 0, false, INF, false, "plateau: minimum improvement (default 1e-4).");
+        word("schedule.threshold-mode", null, "plateau: improvement relative to the best, or absolute (default rel).",
+                "rel", "abs");
+        integer("schedule.cooldown", null, 0, INF, "plateau: epochs to wait after a reduction (default 0).");
+        // averaging
+        word("train.averaging", "none", "Polyak-Ruppert averaging: the model is the mean of the iterates (polyak).",
+                "none", "polyak");
+        real("train.averaging-start-epoch", 0.0, 0, false, INF, false, "Average the iterates from this epoch on.");
         // train
         wordOrInt("train.batch-size", "256", "Rows per step: 'full' (batch GD), 1 (SGD) or any other number "
                 + "(mini-batch). An epoch is ceil(n / B) steps.", "full");
@@ -130,6 +181,9 @@ public final class ConfigSchema {
         Object raw = v.unwrapped();
         String text = String.valueOf(raw).trim();
         String bad = key.name() + ": '" + text + "' is not allowed" + where(v) + "; expected " + key.allowed();
+        if (key.type() == Key.Type.NUMBER_LIST) {
+            return numberList(key, v, bad);
+        }
         if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
             throw new InputError(bad);
         }
@@ -165,6 +219,32 @@ public final class ConfigSchema {
             default:
                 throw new IllegalStateException(key.type().toString());
         }
+    }
+
+    /** A non-empty, strictly increasing list of positive numbers, e.g. {@code [30, 60, 80]} or {@code "30,60,80"}. */
+    private static List<Double> numberList(Key key, ConfigValue v, String bad) {
+        List<Double> out = new ArrayList<>();
+        if (v.valueType() == ConfigValueType.LIST) {
+            for (Object o : (List<?>) v.unwrapped()) {
+                if (!(o instanceof Number n)) throw new InputError(bad);
+                out.add(n.doubleValue());
+            }
+        } else {
+            for (String part : String.valueOf(v.unwrapped()).split(",")) {
+                try {
+                    out.add(Double.parseDouble(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new InputError(bad);
+                }
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (!(out.get(i) > 0) || !Double.isFinite(out.get(i)) || (i > 0 && out.get(i) <= out.get(i - 1))) {
+                throw new InputError(bad);
+            }
+        }
+        if (out.isEmpty()) throw new InputError(bad);
+        return List.copyOf(out);
     }
 
     private static long parseLong(String text, String bad) {
@@ -233,6 +313,10 @@ public final class ConfigSchema {
 
     private static void wordOrInt(String name, String def, String doc, String... choices) {
         add(name, Key.Type.WORD_OR_INT, def, List.of(choices), 1, false, INF, false, doc);
+    }
+
+    private static void list(String name, String doc) {
+        add(name, Key.Type.NUMBER_LIST, null, List.of(), 0, true, INF, false, doc);
     }
 
     private static void bool(String name, Boolean def, String doc) {

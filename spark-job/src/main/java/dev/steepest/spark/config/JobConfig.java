@@ -24,10 +24,8 @@ public final class JobConfig {
         require("data.train");
         require("model.type");
         format();
-        if (nesterov() && (momentum() <= 0 || dampening() != 0)) {
-            throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
-                    + "(momentum " + momentum() + ", dampening " + dampening() + ")");
-        }
+        OptimizerOptions.check(this);
+        ScheduleOptions.check(this);
         if (has("data.num-features") && !"libsvm".equals(format())) {
             throw new InputError("data.num-features: only applies to data.format = libsvm");
         }
@@ -60,6 +58,11 @@ public final class JobConfig {
         return ((Number) values.get(key)).doubleValue();
     }
 
+    /** The resolved value as stored (lists for list keys). */
+    public Object value(String key) {
+        return values.get(key);
+    }
+
     public boolean bool(String key) {
         return (Boolean) values.get(key);
     }
@@ -67,6 +70,7 @@ public final class JobConfig {
     /** Every steepest key with its resolved value, then every spark.* key: what model.json records. */
     public Map<String, Object> resolved() {
         Map<String, Object> all = new TreeMap<>(values);
+        all.putAll(OptimizerOptions.resolved(this));
         all.putAll(spark);
         return all;
     }
@@ -91,20 +95,6 @@ public final class JobConfig {
         if (p.endsWith(".libsvm") || p.endsWith(".svm") || p.endsWith(".svmlight")) return "libsvm";
         throw new InputError("data.format: cannot tell the format of '" + trainPath()
                 + "' from its extension; set data.format to csv, parquet or libsvm");
-    }
-
-    public double momentum() {
-        if (has("optimizer.momentum")) return doubleValue("optimizer.momentum");
-        return "sgd".equals(string("optimizer.name")) ? 0.0 : 0.9;
-    }
-
-    public double dampening() {
-        return doubleValue("optimizer.dampening");
-    }
-
-    public boolean nesterov() {
-        if (has("optimizer.nesterov")) return bool("optimizer.nesterov");
-        return "nesterov".equals(string("optimizer.name"));
     }
 
     /** The batch size; {@link TrainingSettings#FULL_BATCH} for 'full'. */

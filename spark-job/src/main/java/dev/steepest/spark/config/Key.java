@@ -10,7 +10,7 @@ import java.util.List;
 public record Key(String name, Type type, Object defaultValue, List<String> choices, double min,
                   boolean minExclusive, double max, boolean maxExclusive, String description) {
 
-    public enum Type { STRING, WORD, INT, LONG, DOUBLE, BOOLEAN, WORD_OR_INT }
+    public enum Type { STRING, WORD, INT, LONG, DOUBLE, BOOLEAN, WORD_OR_INT, NUMBER_LIST }
 
     public String allowed() {
         return switch (type) {
@@ -20,6 +20,7 @@ public record Key(String name, Type type, Object defaultValue, List<String> choi
             case WORD_OR_INT -> "'" + String.join("', '", choices) + "' or a whole number" + range();
             case INT, LONG -> "a whole number" + range();
             case DOUBLE -> "a number" + range();
+            case NUMBER_LIST -> "an increasing list of positive numbers, e.g. [30, 60, 80]";
         };
     }
 

@@ -2,12 +2,27 @@ package dev.steepest.spark.job;
 
 import dev.steepest.core.model.LinearModel;
 import dev.steepest.core.model.Model;
+import dev.steepest.core.optim.Adagrad;
+import dev.steepest.core.optim.Adam;
+import dev.steepest.core.optim.AdamW;
+import dev.steepest.core.optim.Chain;
+import dev.steepest.core.optim.ClipByGlobalNorm;
+import dev.steepest.core.optim.ClipByValue;
+import dev.steepest.core.optim.GradientTransformation;
+import dev.steepest.core.optim.Lamb;
+import dev.steepest.core.optim.Lars;
 import dev.steepest.core.optim.Optimizers;
+import dev.steepest.core.optim.RmsProp;
+import dev.steepest.core.optim.prox.L1Prox;
 import dev.steepest.core.train.OptimizerFactory;
 import dev.steepest.core.train.ParameterInit;
+import dev.steepest.core.train.TrainingOptions;
 import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.config.ScheduleOptions;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Config to core objects: the model, its initial parameters and the optimizer. */
+/** Config to core objects: the model, its initial parameters, the optimizer and the optional parts of the loop. */
 public final class Models {
     private Models() {
     }
@@ -31,11 +46,73 @@ public final class Models {
                 : ParameterInit.zeros(model);
     }
 
+    /** The optimizer of {@code optimizer.name}, with clipping in front when {@code clip.*} is set. */
     public static OptimizerFactory optimizer(JobConfig cfg) {
-        double momentum = cfg.momentum();
-        double dampening = cfg.dampening();
-        boolean nesterov = cfg.nesterov();
-        double weightDecay = cfg.doubleValue("optimizer.weight-decay");
-        return (schedule, groups) -> Optimizers.sgd(schedule, momentum, dampening, nesterov, weightDecay, groups);
+        OptimizerSpec spec = new OptimizerSpec(cfg);
+        List<GradientTransformation> clips = new ArrayList<>();
+        if (cfg.has("clip.value")) clips.add(new ClipByValue(cfg.doubleValue("clip.value")));
+        if (cfg.has("clip.norm")) clips.add(new ClipByGlobalNorm(cfg.doubleValue("clip.norm")));
+        return (schedule, groups) -> {
+            GradientTransformation opt = spec.create(schedule, groups);
+            if (clips.isEmpty()) return opt;
+            List<GradientTransformation> pieces = new ArrayList<>(clips);
+            pieces.add(opt);
+            return Chain.of(pieces.toArray(new GradientTransformation[0]));
+        };
+    }
+
+    /** Schedule, plateau, L1 prox, decoupled decay, intercept regularization and averaging from the config. */
+    public static TrainingOptions options(JobConfig cfg) {
+        TrainingOptions o = TrainingOptions.defaults()
+                .withSchedule(ScheduleOptions.factory(cfg))
+                .withPlateau(ScheduleOptions.plateau(cfg))
+                .withDecoupledWeightDecay(cfg.doubleValue("regularization.decoupled-weight-decay"))
+                .withRegularizedIntercepts(cfg.bool("regularization.include-intercepts"));
+        double l1 = cfg.doubleValue("regularization.l1");
+        if (l1 > 0) o = o.withProx(new L1Prox(l1));
+        if ("polyak".equals(cfg.string("train.averaging"))) {
+            o = o.withAveragingFrom(cfg.doubleValue("train.averaging-start-epoch"));
+        }
+        return o;
+    }
+
+    /** The resolved optimizer options, captured once so the factory holds plain values. */
+    private record OptimizerSpec(String name, double momentum, double dampening, boolean nesterov, double weightDecay,
+                                 double lrDecay, double initialAccumulator, double eps, double alpha, boolean centered,
+                                 double beta1, double beta2, boolean amsgrad, double trust, boolean excludeBiases) {
+        OptimizerSpec(JobConfig c) {
+            this(c.string("optimizer.name"), num(c, "optimizer.momentum"), num(c, "optimizer.dampening"),
+                    flag(c, "optimizer.nesterov"), num(c, "optimizer.weight-decay"), num(c, "optimizer.lr-decay"),
+                    num(c, "optimizer.initial-accumulator"), num(c, "optimizer.eps"), num(c, "optimizer.alpha"),
+                    flag(c, "optimizer.centered"), num(c, "optimizer.beta1"), num(c, "optimizer.beta2"),
+                    flag(c, "optimizer.amsgrad"), num(c, "optimizer.trust-coefficient"),
+                    flag(c, "optimizer.exclude-biases"));
+        }
+
+        GradientTransformation create(dev.steepest.core.optim.LearningRateSchedule lr,
+                                      List<dev.steepest.core.model.ParameterGroup> groups) {
+            return switch (name) {
+                case "sgd", "momentum", "nesterov" ->
+                        Optimizers.sgd(lr, momentum, dampening, nesterov, weightDecay, groups);
+                case "adagrad" -> Adagrad.create(lr, lrDecay, initialAccumulator, eps, weightDecay, groups);
+                case "rmsprop" -> RmsProp.create(lr, alpha, eps, centered, momentum, weightDecay, groups);
+                case "adam" -> Adam.create(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
+                case "adamw" -> AdamW.create(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
+                case "lars" -> Lars.create(lr, momentum, weightDecay, trust, excludeBiases, groups);
+                case "lamb" -> Lamb.create(lr, beta1, beta2, eps, weightDecay, excludeBiases, groups);
+                default -> throw new IllegalStateException(name);
+            };
+        }
+
+        /** The option's value, or NaN when the optimizer does not take it. */
+        private static double num(JobConfig c, String key) {
+            return dev.steepest.spark.config.OptimizerOptions.takes(c, key)
+                    ? dev.steepest.spark.config.OptimizerOptions.number(c, key) : Double.NaN;
+        }
+
+        private static boolean flag(JobConfig c, String key) {
+            return dev.steepest.spark.config.OptimizerOptions.takes(c, key)
+                    && dev.steepest.spark.config.OptimizerOptions.bool(c, key);
+        }
     }
 }

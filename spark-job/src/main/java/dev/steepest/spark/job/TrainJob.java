@@ -86,8 +86,8 @@ public final class TrainJob {
                     + train.spec().numFeatures() + " features in " + train.partitionSizes().length
                     + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)");
 
-            TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners)
-                    .run(Models.initialParameters(cfg, model));
+            TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners,
+                    Models.options(cfg)).run(Models.initialParameters(cfg, model));
             if (metrics != null) metrics.close();
 
             double[] params = result.params();

@@ -36,15 +36,15 @@ class ConfigTest {
         assertTrue(Double.isNaN(s.lossChangeTol()));
         assertEquals("csv", c.format());
         assertEquals("local[*]", c.resolved().get("spark.master"));
-        assertEquals(0.0, c.momentum());
+        assertEquals(0.0, OptimizerOptions.number(c, "optimizer.momentum"));
     }
 
     @Test
     void aliasesAndVariants() {
         JobConfig c = SparkTestSupport.config(BASE + "optimizer.name = nesterov\ntrain.batch-size = full\n"
                 + "train.max-iterations = 7");
-        assertEquals(0.9, c.momentum());
-        assertTrue(c.nesterov());
+        assertEquals(0.9, OptimizerOptions.number(c, "optimizer.momentum"));
+        assertTrue(OptimizerOptions.bool(c, "optimizer.nesterov"));
         assertEquals(TrainingSettings.FULL_BATCH, c.trainingSettings().batchSize());
         assertEquals(0, c.trainingSettings().epochs(), "max-iterations alone lifts the default epoch limit");
         assertEquals(7, c.trainingSettings().maxIterations());
@@ -69,6 +69,30 @@ class ConfigTest {
         assertTrue(error("data.train = a.csv").contains("model.type: is required"));
         assertTrue(error("data.train = a.dat\nmodel.type = linear\n").contains("data.format"));
         assertTrue(error(BASE + "data.num-features = 3").contains("libsvm"));
+    }
+
+    @Test
+    void optimizerAndScheduleOptionsAreCheckedAgainstTheChosenOne() {
+        assertTrue(error(BASE + "optimizer.beta1 = 0.8").contains(
+                "optimizer.beta1: does not apply to optimizer.name = sgd"));
+        assertTrue(error(BASE + "optimizer { name = adam, momentum = 0.9 }").contains("optimizer.momentum"));
+        assertTrue(error(BASE + "optimizer { name = adam, beta2 = 1 }").contains("< 1"));
+        assertTrue(error(BASE + "schedule.name = step").contains("schedule.step-epochs: is required"));
+        assertTrue(error(BASE + "schedule { name = cosine, gamma = 0.5 }").contains(
+                "schedule.gamma: does not apply to schedule.name = cosine"));
+        assertTrue(error(BASE + "schedule { name = multistep, milestones = [30, 20] }").contains("schedule.milestones"));
+        assertTrue(error(BASE + "schedule.patience = 3").contains("does not apply to schedule.name = constant"));
+        assertTrue(error(BASE + "clip.norm = 0").contains("clip.norm"));
+
+        JobConfig adamw = SparkTestSupport.config(BASE + "optimizer.name = adamw");
+        assertEquals(0.01, OptimizerOptions.number(adamw, "optimizer.weight-decay"));
+        assertEquals(1e-8, OptimizerOptions.number(adamw, "optimizer.eps"));
+        assertEquals(0.01, adamw.resolved().get("optimizer.weight-decay"), "model.json records resolved defaults");
+        JobConfig lamb = SparkTestSupport.config(BASE + "optimizer { name = lamb, eps = 1e-7 }");
+        assertEquals(1e-7, OptimizerOptions.number(lamb, "optimizer.eps"));
+        assertTrue(OptimizerOptions.bool(lamb, "optimizer.exclude-biases"));
+        JobConfig multi = SparkTestSupport.config(BASE + "schedule { name = multistep, milestones = [3, 6.5] }");
+        assertEquals(List.of(3.0, 6.5), multi.value("schedule.milestones"));
     }
 
     @Test

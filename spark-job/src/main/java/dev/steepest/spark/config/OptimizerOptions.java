@@ -1,0 +1,104 @@
+package dev.steepest.spark.config;
+
+import dev.steepest.spark.InputError;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which {@code optimizer.*} keys each optimizer takes, and their defaults — PyTorch's where PyTorch has the
+ * optimizer (torch.optim.SGD, Adagrad, RMSprop, Adam, AdamW), the papers' otherwise (LARS: You et al. 2017;
+ * LAMB: You et al. 2019). A key that does not apply to the chosen optimizer is an input error, so a typo'd
+ * setup does not silently train with defaults.
+ */
+public final class OptimizerOptions {
+    public static final List<String> NAMES =
+            List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lars", "lamb");
+
+    private static final Map<String, Map<String, Object>> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        Map<String, Object> sgd = defaults("optimizer.momentum", 0.0, "optimizer.dampening", 0.0,
+                "optimizer.nesterov", false, "optimizer.weight-decay", 0.0);
+        DEFAULTS.put("sgd", sgd);
+        DEFAULTS.put("momentum", with(sgd, "optimizer.momentum", 0.9));
+        DEFAULTS.put("nesterov", with(with(sgd, "optimizer.momentum", 0.9), "optimizer.nesterov", true));
+        DEFAULTS.put("adagrad", defaults("optimizer.lr-decay", 0.0, "optimizer.initial-accumulator", 0.0,
+                "optimizer.eps", 1e-10, "optimizer.weight-decay", 0.0));
+        DEFAULTS.put("rmsprop", defaults("optimizer.alpha", 0.99, "optimizer.eps", 1e-8, "optimizer.centered", false,
+                "optimizer.momentum", 0.0, "optimizer.weight-decay", 0.0));
+        Map<String, Object> adam = defaults("optimizer.beta1", 0.9, "optimizer.beta2", 0.999, "optimizer.eps", 1e-8,
+                "optimizer.amsgrad", false, "optimizer.weight-decay", 0.0);
+        DEFAULTS.put("adam", adam);
+        DEFAULTS.put("adamw", with(adam, "optimizer.weight-decay", 0.01));
+        DEFAULTS.put("lars", defaults("optimizer.momentum", 0.9, "optimizer.weight-decay", 0.0,
+                "optimizer.trust-coefficient", 0.001, "optimizer.exclude-biases", true));
+        DEFAULTS.put("lamb", defaults("optimizer.beta1", 0.9, "optimizer.beta2", 0.999, "optimizer.eps", 1e-6,
+                "optimizer.weight-decay", 0.0, "optimizer.exclude-biases", true));
+    }
+
+    private OptimizerOptions() {
+    }
+
+    /** The defaults of {@code name}'s keys (for the README and model.json). */
+    public static Map<String, Object> defaults(String name) {
+        return DEFAULTS.get(name);
+    }
+
+    /** Rejects optimizer keys the chosen optimizer does not take, and impossible combinations. */
+    static void check(JobConfig cfg) {
+        String name = cfg.string("optimizer.name");
+        Map<String, Object> takes = DEFAULTS.get(name);
+        for (String key : ConfigSchema.keys().keySet()) {
+            if (key.startsWith("optimizer.") && !key.equals("optimizer.name") && !key.equals("optimizer.lr")
+                    && cfg.isExplicit(key) && !takes.containsKey(key)) {
+                throw new InputError(key + ": does not apply to optimizer.name = " + name + " (its options: "
+                        + String.join(", ", takes.keySet()) + ")");
+            }
+        }
+        if (takes.containsKey("optimizer.nesterov") && bool(cfg, "optimizer.nesterov")
+                && (number(cfg, "optimizer.momentum") <= 0 || number(cfg, "optimizer.dampening") != 0)) {
+            throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
+                    + "(momentum " + number(cfg, "optimizer.momentum") + ", dampening "
+                    + number(cfg, "optimizer.dampening") + ")");
+        }
+    }
+
+    /** Whether the chosen optimizer takes {@code key}. */
+    public static boolean takes(JobConfig cfg, String key) {
+        return DEFAULTS.get(cfg.string("optimizer.name")).containsKey(key);
+    }
+
+    /** The value of a numeric optimizer key: the config's, else the chosen optimizer's default. */
+    public static double number(JobConfig cfg, String key) {
+        if (cfg.has(key)) return cfg.doubleValue(key);
+        return ((Number) DEFAULTS.get(cfg.string("optimizer.name")).get(key)).doubleValue();
+    }
+
+    public static boolean bool(JobConfig cfg, String key) {
+        if (cfg.has(key)) return cfg.bool(key);
+        return (Boolean) DEFAULTS.get(cfg.string("optimizer.name")).get(key);
+    }
+
+    /** Every option of the chosen optimizer with its resolved value. */
+    static Map<String, Object> resolved(JobConfig cfg) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String key : DEFAULTS.get(cfg.string("optimizer.name")).keySet()) {
+            Object def = DEFAULTS.get(cfg.string("optimizer.name")).get(key);
+            out.put(key, def instanceof Boolean ? (Object) bool(cfg, key) : (Object) number(cfg, key));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> defaults(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+}
