@@ -136,7 +136,8 @@ public final class TrainingLoop {
                 long stepInEpoch = steps.stepInEpoch();
                 Accumulator sums = source.compute(params, steps.next());
                 double[] gradient = sums.meanGradient();
-                double loss = sums.meanLoss() + addL2(params, gradient, groups);
+                double loss = sums.meanLoss() + addL2(params, gradient, groups)
+                        + (options.prox() == null ? 0.0 : options.prox().penalty(params, groups));
                 double gradientNorm = norm(gradient);
                 double lr = schedule.rate(iteration);
                 if (!Double.isFinite(loss) || !Double.isFinite(gradientNorm)) {

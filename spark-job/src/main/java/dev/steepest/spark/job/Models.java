@@ -76,6 +76,28 @@ public final class Models {
         return o;
     }
 
+    /** One line for the log: the optimizer with its resolved options, clipping, regularization and schedule. */
+    public static String describe(JobConfig cfg) {
+        StringBuilder s = new StringBuilder("optimizer ").append(cfg.string("optimizer.name")).append(" (");
+        java.util.StringJoiner opts = new java.util.StringJoiner(", ");
+        dev.steepest.spark.config.OptimizerOptions.defaults(cfg.string("optimizer.name")).keySet().forEach(k -> {
+            Object v = cfg.resolved().get(k);
+            opts.add(k.substring("optimizer.".length()) + " " + v);
+        });
+        s.append(opts).append(")");
+        for (String k : List.of("clip.value", "clip.norm")) {
+            if (cfg.has(k)) s.append(", ").append(k).append(' ').append(cfg.string(k));
+        }
+        for (String k : List.of("regularization.l2", "regularization.l1", "regularization.decoupled-weight-decay")) {
+            if (cfg.doubleValue(k) != 0.0) s.append(", ").append(k.substring(15)).append(' ').append(cfg.string(k));
+        }
+        s.append(", schedule ").append(cfg.string("schedule.name"));
+        if ("polyak".equals(cfg.string("train.averaging"))) {
+            s.append(", Polyak averaging from epoch ").append(cfg.string("train.averaging-start-epoch"));
+        }
+        return s.toString();
+    }
+
     /** The resolved optimizer options, captured once so the factory holds plain values. */
     private record OptimizerSpec(String name, double momentum, double dampening, boolean nesterov, double weightDecay,
                                  double lrDecay, double initialAccumulator, double eps, double alpha, boolean centered,

@@ -5,6 +5,7 @@ import dev.steepest.core.model.Model;
 import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
+import dev.steepest.core.train.TrainingOptions;
 import dev.steepest.core.train.TrainingPlan;
 import dev.steepest.core.train.TrainingResult;
 import dev.steepest.core.train.TrainingSettings;
@@ -86,14 +87,17 @@ public final class TrainJob {
                     + train.spec().numFeatures() + " features in " + train.partitionSizes().length
                     + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)");
 
+            TrainingOptions loopOptions = Models.options(cfg);
+            console.println(Models.describe(cfg));
             TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners,
-                    Models.options(cfg)).run(Models.initialParameters(cfg, model));
+                    loopOptions).run(Models.initialParameters(cfg, model));
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
             List<ParameterGroup> groups = model.groups();
             double finalLoss = source.computeAll(params).meanLoss()
-                    + TrainingLoop.l2Penalty(params, groups, settings.l2());
+                    + TrainingLoop.l2Penalty(params, groups, settings.l2())
+                    + (loopOptions.prox() == null ? 0.0 : loopOptions.prox().penalty(params, groups));
 
             Map<String, Object> test = null;
             if (cfg.testPath() != null) {

@@ -23,6 +23,11 @@ public record L1Prox(double l1) implements ParameterProx {
     }
 
     @Override
+    public double penalty(double[] params, List<ParameterGroup> groups) {
+        return l1 * ParameterProx.l1Norm(params, groups);
+    }
+
+    @Override
     public double[] apply(double[] params, double lr, List<ParameterGroup> groups) {
         ParameterProx.checkRate(lr);
         double t = lr * l1;

@@ -17,7 +17,6 @@ import java.util.List;
  * (S)GD this is exactly ISTA / prox-SGD; after momentum or adaptive steps it is the usual heuristic of
  * applying the prox with the step's base rate. Implementations are pure: a new array, the input unchanged.
  */
-@FunctionalInterface
 public interface ParameterProx extends Serializable {
 
     /**
@@ -27,6 +26,19 @@ public interface ParameterProx extends Serializable {
      * @return {@code prox_{lr h}(params)}, a new array
      */
     double[] apply(double[] params, double lr, List<ParameterGroup> groups);
+
+    /** The penalty {@code h(params)} itself, added to the reported objective. */
+    double penalty(double[] params, List<ParameterGroup> groups);
+
+    /** {@code sum |w_i|} over the regularized groups. */
+    static double l1Norm(double[] params, List<ParameterGroup> groups) {
+        double s = 0.0;
+        for (ParameterGroup g : groups) {
+            if (!g.regularized()) continue;
+            for (int i = g.offset(); i < g.end(); i++) s += Math.abs(params[i]);
+        }
+        return s;
+    }
 
     /**
      * Soft-thresholding, the proximal operator of {@code t * |x|}: {@code sign(x) * max(|x| - t, 0)}. Returns
