@@ -6,7 +6,7 @@ Run from the repository root with the system interpreter (Debian's python3-torch
     /usr/bin/python3 core/src/test/python/make_schedule_golden.py
 
 It writes core/src/test/resources/golden/schedules.json. Everything is float64 and deterministic: the metric
-sequences fed to ReduceLROnPlateau come from a seeded splitmix64 generator written out below (no torch/numpy
+sequences fed to ReduceLROnPlateau come from a seeded splitmix64 generator (golden_common.py, no torch/numpy
 RNG), and are stored in the JSON so the Java test reads exactly the same numbers.
 
 Step schedules: each case drives a torch.optim.SGD optimizer on one dummy parameter the way a training loop
@@ -19,45 +19,24 @@ how far the recursive form is from torch's closed form (`closed_form_max_rel_dif
 ReduceLROnPlateau: `metrics[k]` is the k-th observation, `lr[k]` the rate after it (the one the next epoch
 uses), and `best`, `num_bad_epochs`, `cooldown_counter` the scheduler's state after it.
 """
-import json
 import math
 import os
-import platform
 import sys
 import warnings
 
 import torch
 from torch.optim import lr_scheduler as sched
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden", "schedules.json")
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_common import SplitMix64, golden_path, metadata, setup_torch, write_golden  # noqa: E402
+
+OUT = golden_path("schedules.json")
 
 STEPS = 160          # every step schedule runs this long (past T_max, T, milestones and several restarts)
 ONECYCLE_TOTAL = 150  # OneCycleLR cannot be stepped past total_steps: it runs exactly total_steps updates
 PLATEAU_OBS = 160
 SEED = 20240612
-
-MASK64 = (1 << 64) - 1
-
-
-class SplitMix64:
-    """Steele, Lea & Flood's splitmix64; uniform() is exact in binary64 (53-bit multiple of 2^-53)."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK64
-
-    def next_u64(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-        return z ^ (z >> 31)
-
-    def uniform(self, lo, hi):
-        return lo + (hi - lo) * ((self.next_u64() >> 11) * 2.0 ** -53)
-
-    def below(self, n):
-        return self.next_u64() % n
-
 
 def drive(lr0, make, steps):
     """The lr used by each of `steps` optimizer steps, scheduler.step() after each optimizer.step()."""
@@ -263,24 +242,8 @@ def plateau_cases():
     ]
 
 
-def dump(doc):
-    """JSON with one number array per line (floats written by repr, which round-trips exactly)."""
-    def enc(v, ind):
-        pad = " " * ind
-        if isinstance(v, dict):
-            items = [f'{pad} {json.dumps(k)}: {enc(x, ind + 1).lstrip()}' for k, x in v.items()]
-            return pad + "{\n" + ",\n".join(items) + "\n" + pad + "}"
-        if isinstance(v, list) and v and isinstance(v[0], (list, dict)):
-            return pad + "[\n" + ",\n".join(enc(x, ind + 1) for x in v) + "\n" + pad + "]"
-        return pad + json.dumps(v, allow_nan=False)
-    return enc(doc, 0) + "\n"
-
-
 def main():
-    torch.set_default_dtype(torch.float64)
-    torch.manual_seed(0)
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
+    setup_torch()
     warnings.simplefilter("error")  # any scheduler warning (e.g. a wrong step order) is a generator bug
     cases = step_cases() + plateau_cases()
     for c in cases:
@@ -289,21 +252,15 @@ def main():
         if c.get("closed_form_max_rel_diff", 0.0) > 1e-10:
             raise SystemExit(f"{c['name']}: torch's recursive form drifts {c['closed_form_max_rel_diff']} from "
                              "its closed form; generate this case from _get_closed_form_lr")
-    doc = {
-        "generator": "core/src/test/python/make_schedule_golden.py",
-        "torch_version": torch.__version__,
-        "python_version": platform.python_version(),
-        "dtype": "float64",
+    doc = metadata("core/src/test/python/make_schedule_golden.py")
+    doc.update({
         "optimizer": "torch.optim.SGD(foreach=False) on one parameter; scheduler.step() after each optimizer.step()",
         "seed": SEED,
         "lr_note": "step schedules: lr[t] = param_groups[0]['lr'] used by optimizer step t (0-based) = rate(t); "
                    "ReduceOnPlateau: lr[k] = lr after observing metrics[k]",
         "cases": cases,
-    }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        f.write(dump(doc))
-    print(f"wrote {os.path.normpath(OUT)}: {len(cases)} cases, torch {torch.__version__}", file=sys.stderr)
+    })
+    write_golden(OUT, doc)
     for c in cases:
         more = ""
         if "closed_form_max_rel_diff" in c:

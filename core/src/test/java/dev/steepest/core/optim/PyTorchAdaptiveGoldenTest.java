@@ -1,5 +1,7 @@
 package dev.steepest.core.optim;
 
+import static dev.steepest.core.optim.GoldenFiles.rosenbrockGradient;
+import static dev.steepest.core.optim.GoldenFiles.vec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,20 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steepest.core.model.ParameterGroup;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -52,22 +50,11 @@ class PyTorchAdaptiveGoldenTest {
 
     @BeforeAll
     static void load() {
-        doc = readGolden();
-    }
-
-    private static JsonNode readGolden() {
-        try (InputStream in = PyTorchAdaptiveGoldenTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "missing test resource " + RESOURCE);
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        doc = GoldenFiles.load(RESOURCE);
     }
 
     static Stream<String> caseNames() {
-        List<String> names = new ArrayList<>();
-        for (JsonNode c : readGolden().get("cases")) names.add(c.get("name").asText());
-        return names.stream();
+        return GoldenFiles.caseNames(RESOURCE);
     }
 
     static Stream<String> randomCaseNames() {
@@ -75,17 +62,7 @@ class PyTorchAdaptiveGoldenTest {
     }
 
     private static JsonNode findCase(String name) {
-        for (JsonNode c : doc.get("cases")) if (c.get("name").asText().equals(name)) return c;
-        throw new AssertionError("no case " + name);
-    }
-
-    private static double[] vec(JsonNode arr) {
-        double[] v = new double[arr.size()];
-        for (int i = 0; i < v.length; i++) {
-            assertTrue(arr.get(i).isNumber(), "not a number: " + arr.get(i));
-            v[i] = arr.get(i).doubleValue();
-        }
-        return v;
+        return GoldenFiles.findCase(doc, name);
     }
 
     private static double num(JsonNode options, String key) {
@@ -128,14 +105,6 @@ class PyTorchAdaptiveGoldenTest {
             default:
                 throw new AssertionError("unknown optimizer " + opt);
         }
-    }
-
-    /** f(x, y) = (1 - x)^2 + 100 (y - x^2)^2. */
-    static double[] rosenbrockGradient(double[] p) {
-        double x = p[0];
-        double y = p[1];
-        double r = y - x * x;
-        return new double[] {-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r};
     }
 
     @Test
@@ -192,9 +161,7 @@ class PyTorchAdaptiveGoldenTest {
         GradientTransformation opt = build(c, n);
         OptState state = opt.init(params);
 
-        double maxErr = 0.0;
-        int maxErrStep = -1;
-        String firstViolation = null;
+        GoldenFiles.TrajectoryError err = new GoldenFiles.TrajectoryError(TOL);
         for (int t = 0; t < steps; t++) {
             double[] g = problem.equals("random")
                     ? vec(gradients.get(t)) : rosenbrockGradient(params);
@@ -202,26 +169,9 @@ class PyTorchAdaptiveGoldenTest {
             GradientTransformation.Update u = opt.update(g, state, params);
             state = u.state();
             params = GradientTransformation.applyUpdates(params, u.updates());
-
-            double[] expected = vec(trajectory.get(t));
-            assertEquals(n, expected.length);
-            for (int i = 0; i < n; i++) {
-                double err = Math.abs(params[i] - expected[i]) / Math.max(1.0, Math.abs(expected[i]));
-                if (!(err <= maxErr)) { // also catches NaN
-                    maxErr = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
-                    maxErrStep = t + 1;
-                }
-                if (firstViolation == null && !(err <= TOL)) {
-                    firstViolation = String.format(Locale.ROOT,
-                            "first violation at step %d, param %d: java=%.17g torch=%.17g rel.err=%.3e",
-                            t + 1, i, params[i], expected[i], err);
-                }
-            }
+            err.compare(t + 1, n, params, vec(trajectory.get(t)));
         }
-        MAX_ERR.put(name, new double[] {maxErr, maxErrStep});
-        String summary = String.format(Locale.ROOT, "%s: max relative error %.3e (step %d of %d)",
-                name, maxErr, maxErrStep, steps);
-        assertTrue(maxErr <= TOL, summary + "; " + firstViolation);
+        err.check(name, steps, MAX_ERR);
     }
 
     /**
@@ -324,16 +274,6 @@ class PyTorchAdaptiveGoldenTest {
 
     @AfterAll
     static void printTable() {
-        if (MAX_ERR.isEmpty()) return;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%nAdaptive optimizers vs torch %s (float64), tolerance %.0e relative%n",
-                doc.get("torch_version").asText(), TOL));
-        sb.append(String.format(Locale.ROOT, "%-46s %14s %8s%n", "case", "max rel err", "at step"));
-        for (Map.Entry<String, double[]> e : MAX_ERR.entrySet()) {
-            double err = e.getValue()[0];
-            String at = err == 0.0 ? "exact" : Long.toString((long) e.getValue()[1]);
-            sb.append(String.format(Locale.ROOT, "%-46s %14.3e %8s%n", e.getKey(), err, at));
-        }
-        System.out.print(sb);
+        GoldenFiles.printTable("Adaptive optimizers", doc, TOL, 46, MAX_ERR);
     }
 }

@@ -1,21 +1,16 @@
 package dev.steepest.core.optim;
 
+import static dev.steepest.core.optim.GoldenFiles.rosenbrockGradient;
+import static dev.steepest.core.optim.GoldenFiles.vec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steepest.core.model.ParameterGroup;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -42,44 +37,11 @@ class PyTorchSgdGoldenTest {
 
     @BeforeAll
     static void load() {
-        doc = readGolden();
-    }
-
-    private static JsonNode readGolden() {
-        try (InputStream in = PyTorchSgdGoldenTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "missing test resource " + RESOURCE);
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        doc = GoldenFiles.load(RESOURCE);
     }
 
     static Stream<String> caseNames() {
-        List<String> names = new ArrayList<>();
-        for (JsonNode c : readGolden().get("cases")) names.add(c.get("name").asText());
-        return names.stream();
-    }
-
-    private static JsonNode findCase(String name) {
-        for (JsonNode c : doc.get("cases")) if (c.get("name").asText().equals(name)) return c;
-        throw new AssertionError("no case " + name);
-    }
-
-    private static double[] vec(JsonNode arr) {
-        double[] v = new double[arr.size()];
-        for (int i = 0; i < v.length; i++) {
-            assertTrue(arr.get(i).isNumber(), "not a number: " + arr.get(i));
-            v[i] = arr.get(i).doubleValue();
-        }
-        return v;
-    }
-
-    /** f(x, y) = (1 - x)^2 + 100 (y - x^2)^2. */
-    static double[] rosenbrockGradient(double[] p) {
-        double x = p[0];
-        double y = p[1];
-        double r = y - x * x;
-        return new double[] {-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r};
+        return GoldenFiles.caseNames(RESOURCE);
     }
 
     @Test
@@ -102,7 +64,7 @@ class PyTorchSgdGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("caseNames")
     void matchesTorchSgd(String name) {
-        JsonNode c = findCase(name);
+        JsonNode c = GoldenFiles.findCase(doc, name);
         double lr = c.get("lr").asDouble();
         double momentum = c.get("momentum").asDouble();
         double dampening = c.get("dampening").asDouble();
@@ -127,49 +89,20 @@ class PyTorchSgdGoldenTest {
                 nesterov, weightDecay, List.of(new ParameterGroup("all", 0, n, true)));
         OptState state = opt.init(params);
 
-        double maxErr = 0.0;
-        int maxErrStep = -1;
-        String firstViolation = null;
+        GoldenFiles.TrajectoryError err = new GoldenFiles.TrajectoryError(TOL);
         for (int t = 0; t < steps; t++) {
             double[] g = problem.equals("random") ? vec(gradients.get(t)) : rosenbrockGradient(params);
             assertEquals(n, g.length);
             GradientTransformation.Update u = opt.update(g, state, params);
             state = u.state();
             params = GradientTransformation.applyUpdates(params, u.updates());
-
-            double[] expected = vec(trajectory.get(t));
-            assertEquals(n, expected.length);
-            for (int i = 0; i < n; i++) {
-                double err = Math.abs(params[i] - expected[i]) / Math.max(1.0, Math.abs(expected[i]));
-                if (!(err <= maxErr)) { // also catches NaN
-                    maxErr = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
-                    maxErrStep = t + 1;
-                }
-                if (firstViolation == null && !(err <= TOL)) {
-                    firstViolation = String.format(Locale.ROOT,
-                            "first violation at step %d, param %d: java=%.17g torch=%.17g rel.err=%.3e",
-                            t + 1, i, params[i], expected[i], err);
-                }
-            }
+            err.compare(t + 1, n, params, vec(trajectory.get(t)));
         }
-        MAX_ERR.put(name, new double[] {maxErr, maxErrStep});
-        String summary = String.format(Locale.ROOT, "%s: max relative error %.3e (step %d of %d)",
-                name, maxErr, maxErrStep, steps);
-        assertTrue(maxErr <= TOL, summary + "; " + firstViolation);
+        err.check(name, steps, MAX_ERR);
     }
 
     @AfterAll
     static void printTable() {
-        if (MAX_ERR.isEmpty()) return;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%nSGD vs torch %s (float64), tolerance %.0e relative%n",
-                doc.get("torch_version").asText(), TOL));
-        sb.append(String.format(Locale.ROOT, "%-38s %14s %8s%n", "case", "max rel err", "at step"));
-        for (Map.Entry<String, double[]> e : MAX_ERR.entrySet()) {
-            double err = e.getValue()[0];
-            String at = err == 0.0 ? "exact" : Long.toString((long) e.getValue()[1]);
-            sb.append(String.format(Locale.ROOT, "%-38s %14.3e %8s%n", e.getKey(), err, at));
-        }
-        System.out.print(sb);
+        GoldenFiles.printTable("SGD", doc, TOL, 38, MAX_ERR);
     }
 }

@@ -1,17 +1,15 @@
 package dev.steepest.core.optim.schedule;
 
+import static dev.steepest.core.optim.GoldenFiles.number;
+import static dev.steepest.core.optim.GoldenFiles.vec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steepest.core.optim.GoldenFiles;
 import dev.steepest.core.optim.LearningRateSchedule;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,16 +45,7 @@ class PyTorchScheduleGoldenTest {
 
     @BeforeAll
     static void load() {
-        doc = readGolden();
-    }
-
-    private static JsonNode readGolden() {
-        try (InputStream in = PyTorchScheduleGoldenTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "missing test resource " + RESOURCE);
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        doc = GoldenFiles.load(RESOURCE);
     }
 
     static Stream<String> stepCaseNames() {
@@ -69,15 +58,14 @@ class PyTorchScheduleGoldenTest {
 
     private static Stream<String> names(boolean plateau) {
         List<String> names = new ArrayList<>();
-        for (JsonNode c : readGolden().get("cases")) {
+        for (JsonNode c : GoldenFiles.load(RESOURCE).get("cases")) {
             if (c.get("schedule").asText().equals("ReduceOnPlateau") == plateau) names.add(c.get("name").asText());
         }
         return names.stream();
     }
 
     private static JsonNode findCase(String name) {
-        for (JsonNode c : doc.get("cases")) if (c.get("name").asText().equals(name)) return c;
-        throw new AssertionError("no case " + name);
+        return GoldenFiles.findCase(doc, name);
     }
 
     /** The schedule a golden case describes, built from its {@code params}. */
@@ -119,11 +107,6 @@ class PyTorchScheduleGoldenTest {
     static double relErr(double a, double b) {
         double err = b == 0.0 ? (a == 0.0 ? 0.0 : Double.POSITIVE_INFINITY) : Math.abs(a - b) / Math.abs(b);
         return Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
-    }
-
-    private static double number(JsonNode n) {
-        assertTrue(n.isNumber(), "not a number: " + n);
-        return n.doubleValue();
     }
 
     @Test
@@ -171,9 +154,7 @@ class PyTorchScheduleGoldenTest {
         assertEquals(steps, lr.size());
 
         if (c.has("phase_end_steps")) {
-            JsonNode ends = c.get("phase_end_steps");
-            double[] expected = new double[ends.size()];
-            for (int i = 0; i < expected.length; i++) expected[i] = number(ends.get(i));
+            double[] expected = vec(c.get("phase_end_steps"));
             assertArrayEquals(expected, ((OneCycle) schedule).phaseEndSteps(), 0.0, name + ": phase boundaries");
         }
 
