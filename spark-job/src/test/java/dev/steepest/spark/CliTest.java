@@ -83,7 +83,7 @@ class CliTest {
                 "train.lr-scaling", "none, linear, sqrt");
         assertOneLineError(run("train", "--config", cfg, "--set", "optimizer.nesterov=true",
                 "--set", "optimizer.momentum=0"), "optimizer.nesterov", "momentum > 0");
-        assertOneLineError(run("train", "--config", cfg, "--set", "model.type=tree"), "model.type", "linear, logistic");
+        assertOneLineError(run("train", "--config", cfg, "--set", "model.type=tree"), "model.type", "linear, huber, logistic, hinge, softmax");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.LinearModel;
 import dev.steepest.core.model.Model;
+import dev.steepest.core.model.SoftmaxModel;
 import dev.steepest.core.train.BatchPlanner;
 import dev.steepest.core.train.LocalGradientSource;
 import dev.steepest.core.train.PartitionStep;
@@ -52,21 +53,33 @@ class DistributedGradientTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4})
     void logisticCsvGradientMatchesCoreKernel(int partitions) {
-        check(load("logistic.csv", "csv", "label", partitions, true), partitions, true, 32);
+        check(load("logistic.csv", "csv", "label", partitions, true), partitions,
+                d -> LinearModel.logisticRegression(d, true), 32);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void softmaxGradientMatchesCoreKernel(int partitions) {
+        TrainingData data = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("softmax.csv"),
+                new BlockLoader.Options("csv", "label", null, null, partitions, 10, true));
+        assertEquals(3, data.spec().classes().length);
+        check(data, partitions, d -> new SoftmaxModel(d, 3, true), 32);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4})
     void linearSparseLibsvmAndTreeAggregateMatchCoreKernel(int partitions) {
         // LibSVM gives CSR blocks; a tree threshold of 2 sends 4 partitions through the two-level tree.
-        check(load("logistic.libsvm", "libsvm", "label", partitions, false), partitions, false, 2);
+        check(load("logistic.libsvm", "libsvm", "label", partitions, false), partitions,
+                d -> LinearModel.linearRegression(d, true), 2);
     }
 
-    private void check(TrainingData data, int partitions, boolean logistic, int treeThreshold) {
+    private void check(TrainingData data, int partitions, java.util.function.IntFunction<Model> modelFor,
+                       int treeThreshold) {
         try {
             assertEquals(partitions, data.partitionSizes().length);
             int d = data.spec().numFeatures();
-            Model model = logistic ? LinearModel.logisticRegression(d, true) : LinearModel.linearRegression(d, true);
+            Model model = modelFor.apply(d);
             List<Block> blocks = data.blocks().collect();
             SparkGradientSource spark = new SparkGradientSource(jsc, data.blocks(), data.partitionSizes(), model,
                     1L << 20, treeThreshold);

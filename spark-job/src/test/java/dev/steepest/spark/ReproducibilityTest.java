@@ -60,7 +60,7 @@ class ReproducibilityTest {
                     new BlockLoader.Options("csv", "label", null, null, null, true));
             List<Block> blocks = data.blocks().collect();
             data.release();
-            Model model = Models.create(cfg, 4);
+            Model model = Models.create(cfg, 4, 2);
             TrainingResult local = new TrainingLoop(new LocalGradientSource(blocks, model), model,
                     cfg.trainingSettings(), Models.optimizer(cfg), List.of()).run(Models.initialParameters(cfg, model));
             assertArrayEquals(local.params(), first, 0.0);

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * A generalized linear model with one output: score {@code m = w.x + b}, per-row loss {@link Loss}.
- * Linear regression is {@link SquaredLoss}; binary logistic regression is {@link LogisticLoss} with labels in
- * {0, 1}, predicting class 1 when {@code m > 0}.
+ * Linear regression is {@link SquaredLoss}, robust regression {@link HuberLoss}; binary logistic regression is
+ * {@link LogisticLoss} and the linear SVM {@link HingeLoss}, both with labels in {0, 1}, predicting class 1 when
+ * {@code m > 0}.
  *
  * <p>Parameter layout: {@code [w_0 .. w_{d-1}, b]} (b only when the intercept is fitted).
  */
@@ -34,11 +35,21 @@ public final class LinearModel implements Model {
         return new LinearModel("logistic", new LogisticLoss(), numFeatures, fitIntercept);
     }
 
+    /** Robust regression with the Huber loss of threshold {@code delta}. */
+    public static LinearModel huberRegression(int numFeatures, boolean fitIntercept, double delta) {
+        return new LinearModel("huber", new HuberLoss(delta), numFeatures, fitIntercept);
+    }
+
+    /** A linear support vector machine: hinge loss, labels in {0, 1}, trained by subgradients. */
+    public static LinearModel linearSvm(int numFeatures, boolean fitIntercept) {
+        return new LinearModel("hinge", new HingeLoss(), numFeatures, fitIntercept);
+    }
+
     @Override public String type() { return type; }
     @Override public int numFeatures() { return numFeatures; }
     @Override public int numOutputs() { return 1; }
     @Override public int numParameters() { return numFeatures + (fitIntercept ? 1 : 0); }
-    @Override public boolean isClassifier() { return loss instanceof LogisticLoss; }
+    @Override public boolean isClassifier() { return loss.classification(); }
     public Loss loss() { return loss; }
     public boolean fitIntercept() { return fitIntercept; }
 

@@ -25,6 +25,11 @@ public final class LogisticLoss implements Loss {
         return "logistic";
     }
 
+    @Override
+    public boolean classification() {
+        return true;
+    }
+
     /** {@code log(1 + e^m)}: for m > 0 as {@code m + log1p(e^-m)}, so e^m is never formed. */
     public static double softplus(double m) {
         return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));

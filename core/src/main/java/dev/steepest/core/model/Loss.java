@@ -15,4 +15,9 @@ public interface Loss extends Serializable {
 
     /** The name used in configs and {@code model.json}. */
     String name();
+
+    /** Whether the loss scores a binary classifier (labels in {0, 1}, class 1 predicted when {@code m > 0}). */
+    default boolean classification() {
+        return false;
+    }
 }

@@ -33,7 +33,9 @@ public final class ConfigSchema {
         bool("data.truncate-lineage", true, "Local-checkpoint the cached blocks so steps do not re-ship the read "
                 + "plan (faster steps; a lost executor fails the run instead of re-reading its blocks).");
         // model
-        word("model.type", null, "The model (required).", "linear", "logistic");
+        word("model.type", null, "The model (required).", "linear", "huber", "logistic", "hinge", "softmax");
+        real("model.huber-delta", 1.0, 0, true, INF, false, "huber: the residual where the loss turns linear.");
+        integer("model.max-classes", 1000L, 2, INF, "softmax: the most distinct labels accepted.");
         bool("model.fit-intercept", true, "Fit an intercept (never regularized).");
         word("model.init", "zeros", "Initial parameters: zeros, or N(0, init-std^2) weights seeded by train.seed.",
                 "zeros", "normal");

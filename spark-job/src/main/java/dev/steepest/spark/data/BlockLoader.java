@@ -43,14 +43,20 @@ public final class BlockLoader {
     }
 
     /**
-     * Options that come from the config. {@code truncateLineage}: cut the cached blocks loose from the reading
-     * plan (Spark's {@code localCheckpoint}), so each step's task no longer serializes the whole lineage.
+     * Options that come from the config. {@code maxClasses}: 0 for regression, 2 for a binary classifier (exactly
+     * two labels), more for a multiclass one (2 to maxClasses labels). {@code truncateLineage}: cut the cached
+     * blocks loose from the reading plan (Spark's {@code localCheckpoint}), so each step's task no longer
+     * serializes the whole lineage.
      */
     public record Options(String format, String labelColumn, String weightColumn, Integer numFeatures,
-                          Integer partitions, boolean classification, boolean truncateLineage) {
+                          Integer partitions, int maxClasses, boolean truncateLineage) {
         public Options(String format, String labelColumn, String weightColumn, Integer numFeatures,
-                       Integer partitions, boolean classification) {
-            this(format, labelColumn, weightColumn, numFeatures, partitions, classification, true);
+                       Integer partitions, boolean binaryClassification) {
+            this(format, labelColumn, weightColumn, numFeatures, partitions, binaryClassification ? 2 : 0, true);
+        }
+
+        public boolean classification() {
+            return maxClasses > 0;
         }
     }
 
@@ -69,15 +75,15 @@ public final class BlockLoader {
                     .drop(ROW_ID);
         }
         JavaRDD<Block> blocks = cache(toBlocks(df, layout, key, path, null), opt);
-        List<BlockSummary> summaries = summarize(blocks, key, path);
+        List<BlockSummary> summaries = summarize(blocks, key, path, opt.maxClasses());
         double[] classes = null;
         if (opt.classification()) {
-            classes = classes(summaries, key, path, opt.labelColumn());
-            if (!(classes[0] == 0.0 && classes[1] == 1.0)) {
+            classes = classes(summaries, key, path, opt);
+            if (!isIdentity(classes)) {
                 final double[] cls = classes;
                 JavaRDD<Block> remapped = cache(
                         blocks.map(b -> b.withLabels(mapLabels(b.labels(), cls, key, path))), opt);
-                summaries = summarize(remapped, key, path);
+                summaries = summarize(remapped, key, path, opt.maxClasses());
                 blocks.unpersist(false);
                 blocks = remapped;
             }
@@ -92,7 +98,7 @@ public final class BlockLoader {
         Layout layout = layout(df, key, path, opt, train);
         JavaRDD<Block> blocks = toBlocks(df, layout, key, path, train.classes());
         blocks.persist(StorageLevel.MEMORY_ONLY());
-        return finish(blocks, summarize(blocks, key, path), train, path, key);
+        return finish(blocks, summarize(blocks, key, path, 0), train, path, key);
     }
 
     /**
@@ -120,23 +126,37 @@ public final class BlockLoader {
         return new TrainingData(blocks, sizes, bytes, spec, path);
     }
 
-    private static List<BlockSummary> summarize(JavaRDD<Block> blocks, String key, String path) {
+    private static List<BlockSummary> summarize(JavaRDD<Block> blocks, String key, String path, int maxClasses) {
         try {
-            return blocks.map(BlockSummary::of).collect();
+            return blocks.map(b -> BlockSummary.of(b, maxClasses)).collect();
         } catch (Exception e) { // SparkException is checked in Java's eyes
             throw Errors.inputErrorOr(e, key + ": cannot read '" + path + "'");
         }
     }
 
-    private static double[] classes(List<BlockSummary> summaries, String key, String path, String labelColumn) {
+    private static double[] classes(List<BlockSummary> summaries, String key, String path, Options opt) {
         TreeSet<Double> all = new TreeSet<>();
         for (BlockSummary s : summaries) for (double l : s.labels) all.add(l);
-        if (all.size() != 2) {
-            String found = all.size() > 2 ? "at least 3 distinct labels" : "only the label " + all.first();
-            throw new InputError(key + ": column '" + labelColumn + "' of '" + path + "': logistic regression "
-                    + "needs exactly 2 classes; found " + found);
+        String where = key + ": column '" + opt.labelColumn() + "' of '" + path + "': ";
+        if (opt.maxClasses() == 2 && all.size() != 2) {
+            String found = all.size() > 2 ? "at least 3 distinct labels" : "only the label " + fmt(all.first());
+            throw new InputError(where + "a binary classifier needs exactly 2 classes; found " + found
+                    + (all.size() > 2 ? " (model.type = softmax takes more)" : ""));
+        }
+        if (all.size() < 2) {
+            throw new InputError(where + "a classifier needs at least 2 classes; found only the label "
+                    + fmt(all.first()));
+        }
+        if (all.size() > opt.maxClasses()) {
+            throw new InputError(where + "more than " + opt.maxClasses() + " distinct labels (model.max-classes)");
         }
         return all.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Whether the classes are already 0, 1, ..., K-1. */
+    private static boolean isIdentity(double[] classes) {
+        for (int k = 0; k < classes.length; k++) if (classes[k] != k) return false;
+        return true;
     }
 
     static double[] mapLabels(double[] labels, double[] classes, String key, String path) {

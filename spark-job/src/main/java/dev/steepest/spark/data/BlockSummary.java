@@ -5,12 +5,12 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.TreeSet;
 
-/** Per-partition facts collected once after caching: rows, cached bytes and up to a few distinct labels. */
+/**
+ * Per-partition facts collected once after caching: rows, cached bytes and the distinct labels (at most one more
+ * than the classes a classifier may have, enough to tell "too many").
+ */
 public final class BlockSummary implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Enough to tell "two classes" from "more than two". */
-    static final int MAX_LABELS = 3;
-
     final long rows;
     final long bytes;
     final double[] labels;
@@ -21,10 +21,10 @@ public final class BlockSummary implements Serializable {
         this.labels = labels;
     }
 
-    static BlockSummary of(Block b) {
+    static BlockSummary of(Block b, int maxClasses) {
         TreeSet<Double> seen = new TreeSet<>();
         double[] l = b.labels();
-        for (int i = 0; i < l.length && seen.size() <= MAX_LABELS; i++) seen.add(l[i]);
+        for (int i = 0; i < l.length && seen.size() <= maxClasses; i++) seen.add(l[i]);
         return new BlockSummary(b.numRows(), b.sizeInBytes(), seen.stream().mapToDouble(Double::doubleValue).toArray());
     }
 

@@ -2,6 +2,7 @@ package dev.steepest.spark.job;
 
 import dev.steepest.core.model.LinearModel;
 import dev.steepest.core.model.Model;
+import dev.steepest.core.model.SoftmaxModel;
 import dev.steepest.core.optim.Adagrad;
 import dev.steepest.core.optim.Adam;
 import dev.steepest.core.optim.AdamW;
@@ -27,15 +28,24 @@ public final class Models {
     private Models() {
     }
 
-    public static boolean isClassifier(String type) {
-        return "logistic".equals(type);
+    /** 0 for regression, 2 for binary classifiers, model.max-classes for softmax. */
+    public static int maxClasses(JobConfig cfg) {
+        return switch (cfg.modelType()) {
+            case "logistic", "hinge" -> 2;
+            case "softmax" -> (int) cfg.longValue("model.max-classes");
+            default -> 0;
+        };
     }
 
-    public static Model create(JobConfig cfg, int numFeatures) {
+    /** The model for {@code numFeatures} features and, for classifiers, {@code numClasses} classes. */
+    public static Model create(JobConfig cfg, int numFeatures, int numClasses) {
         boolean intercept = cfg.bool("model.fit-intercept");
         return switch (cfg.modelType()) {
             case "linear" -> LinearModel.linearRegression(numFeatures, intercept);
+            case "huber" -> LinearModel.huberRegression(numFeatures, intercept, cfg.doubleValue("model.huber-delta"));
             case "logistic" -> LinearModel.logisticRegression(numFeatures, intercept);
+            case "hinge" -> LinearModel.linearSvm(numFeatures, intercept);
+            case "softmax" -> new SoftmaxModel(numFeatures, numClasses, intercept);
             default -> throw new IllegalStateException(cfg.modelType());
         };
     }

@@ -48,16 +48,17 @@ public final class TrainJob {
     public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
                               long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        boolean classifier = Models.isClassifier(cfg.modelType());
+        int maxClasses = Models.maxClasses(cfg);
         BlockLoader.Options options = new BlockLoader.Options(cfg.format(), cfg.labelColumn(), cfg.weightColumn(),
                 cfg.has("data.num-features") ? (int) cfg.longValue("data.num-features") : null,
-                cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, classifier,
+                cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, maxClasses,
                 cfg.bool("data.truncate-lineage"));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
         try {
-            Model model = Models.create(cfg, train.spec().numFeatures());
+            double[] classes = train.spec().classes();
+            Model model = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
             TrainingSettings settings = cfg.trainingSettings();
             TrainingPlan plan;
             try {
@@ -104,7 +105,7 @@ public final class TrainJob {
                 TrainingData held = BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
                 cached.add(held);
                 Evaluation e = SparkGradientSource.evaluate(jsc, held.blocks(), model, params, threshold);
-                test = testMetrics(e, classifier);
+                test = testMetrics(e, model);
             }
 
             Map<String, Object> modelJson = modelJson(cfg, model, train.spec(), params);
@@ -131,15 +132,17 @@ public final class TrainJob {
         return s.toString();
     }
 
-    static Map<String, Object> testMetrics(Evaluation e, boolean classifier) {
+    static Map<String, Object> testMetrics(Evaluation e, Model model) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", e.count());
-        if (classifier) {
+        if (model.isClassifier()) {
             m.put("accuracy", e.accuracy());
-            m.put("log_loss", e.meanLoss());
+            // the model's own loss: log loss for logistic and softmax, hinge loss for the SVM
+            m.put("hinge".equals(model.type()) ? "hinge_loss" : "log_loss", e.meanLoss());
         } else {
             m.put("rmse", e.rmse());
             m.put("mae", e.mae());
+            if ("huber".equals(model.type())) m.put("huber_loss", e.meanLoss());
         }
         return m;
     }

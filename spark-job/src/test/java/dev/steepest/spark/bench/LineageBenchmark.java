@@ -25,7 +25,7 @@ public final class LineageBenchmark {
     Map<Boolean, TrainingData> data = new HashMap<>();
     for (boolean cut : new boolean[]{false, true})
       data.put(cut, BlockLoader.loadTraining(spark, "data.train", "data-samples/logistic.csv",
-        new BlockLoader.Options("csv", "label", null, null, null, true, cut)));
+        new BlockLoader.Options("csv", "label", null, null, null, 2, cut)));
     // warm up both paths
     for (int round = 0; round < 3; round++) {
       for (boolean cut : round % 2 == 0 ? new boolean[]{false, true} : new boolean[]{true, false}) {

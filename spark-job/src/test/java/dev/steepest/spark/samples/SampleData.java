@@ -26,6 +26,9 @@ public final class SampleData {
     /** P(y = 1) = sigmoid(-0.5 + x.w), x ~ N(0, I). */
     public static final double[] LOGISTIC_W = {2.0, -1.0, 0.5, 1.5};
     public static final double LOGISTIC_B = -0.5;
+    /** P(y = k) = softmax_k(W x + b), x ~ N(0, I), 3 classes. */
+    public static final double[][] SOFTMAX_W = {{2.0, 0.0, -1.0, 0.5}, {-1.0, 1.5, 0.5, 0.0}, {0.0, -1.5, 1.0, -1.0}};
+    public static final double[] SOFTMAX_B = {0.2, 0.0, -0.2};
 
     private SampleData() {
     }
@@ -39,6 +42,8 @@ public final class SampleData {
         writeCsv(dir.resolve("logistic.csv"), log, "label");
         writeLibsvm(dir.resolve("logistic.libsvm"), log);
         writeCsv(dir.resolve("linear-test.csv"), linear(300, 8), "y");
+        writeCsv(dir.resolve("softmax.csv"), softmax(1500, 21), "label");
+        writeCsv(dir.resolve("softmax-test.csv"), softmax(500, 22), "label");
         writeCsv(dir.resolve("logistic-test.csv"), logistic(500, 12), "label");
         SparkSession spark = SparkSession.builder().master("local[1]").appName("samples")
                 .config("spark.ui.enabled", "false").getOrCreate();
@@ -87,6 +92,30 @@ public final class SampleData {
                 m += LOGISTIC_W[j] * x;
             }
             rows[i][0] = r.nextDouble() < 1.0 / (1.0 + Math.exp(-m)) ? 1 : 0;
+        }
+        return rows;
+    }
+
+    static double[][] softmax(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int d = SOFTMAX_W[0].length;
+        int k = SOFTMAX_W.length;
+        double[][] rows = new double[n][d + 1];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) rows[i][j + 1] = round(ParameterInit.gaussian(r));
+            double[] p = new double[k];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                p[c] = SOFTMAX_B[c];
+                for (int j = 0; j < d; j++) p[c] += SOFTMAX_W[c][j] * rows[i][j + 1];
+                max = Math.max(max, p[c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += p[c] = Math.exp(p[c] - max);
+            double u = r.nextDouble() * sum;
+            int c = 0;
+            while (c < k - 1 && u >= p[c]) u -= p[c++];
+            rows[i][0] = c;
         }
         return rows;
     }
