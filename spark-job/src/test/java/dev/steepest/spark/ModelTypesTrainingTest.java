@@ -59,6 +59,18 @@ class ModelTypesTrainingTest {
         }
         assertTrue(test(o, "accuracy") > 0.7, o.summary().toString());
         assertTrue(test(o, "log_loss") < 0.7, o.summary().toString());
+        assertTrue(test(o, "macro_f1") > 0.65, o.summary().toString());
+        // the confusion matrix holds every test row once, its diagonal is the accuracy
+        @SuppressWarnings("unchecked")
+        double[][] confusion = (double[][]) ((Map<String, Object>) o.summary().get("test")).get("confusion_matrix");
+        double total = 0;
+        double diagonal = 0;
+        for (int a = 0; a < 3; a++) {
+            for (int p = 0; p < 3; p++) total += confusion[a][p];
+            diagonal += confusion[a][a];
+        }
+        assertEquals(500.0, total, 0.0);
+        assertEquals(test(o, "accuracy"), diagonal / total, 1e-12);
     }
 
     @Test
@@ -76,6 +88,7 @@ class ModelTypesTrainingTest {
         assertEquals(2.0, ((double[]) o.modelJson().get("intercepts"))[0], 0.05);
         assertTrue(test(o, "rmse") < 0.15, o.summary().toString());
         assertTrue(test(o, "huber_loss") > 0);
+        assertTrue(test(o, "r2") > 0.99, o.summary().toString());
     }
 
     @Test
@@ -95,5 +108,6 @@ class ModelTypesTrainingTest {
         assertTrue(dot / norm > 0.98, "cosine to the truth " + dot / norm);
         assertTrue(test(o, "accuracy") > 0.8, o.summary().toString());
         assertTrue(o.summary().containsKey("test") && test(o, "hinge_loss") > 0);
+        assertTrue(test(o, "auc") > 0.85, o.summary().toString());
     }
 }

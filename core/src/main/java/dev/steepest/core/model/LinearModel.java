@@ -108,9 +108,10 @@ public final class LinearModel implements Model {
             double m = margin(block, row, params);
             double l = loss.value(m, y);
             if (classifier) {
-                eval.addClassified(block.weight(row), l, (m > 0 ? 1.0 : 0.0) == y);
+                eval.addClassified(block.weight(row), l, (int) y, m > 0 ? 1 : 0);
+                eval.addScore(block.weight(row), y, m);
             } else {
-                eval.addRegressed(block.weight(row), l, m - y);
+                eval.addRegressed(block.weight(row), l, m, y);
             }
         }
     }

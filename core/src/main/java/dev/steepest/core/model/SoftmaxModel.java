@@ -147,7 +147,7 @@ public final class SoftmaxModel implements Model {
             scores(block, row, params, p);
             int best = 0;
             for (int k = 1; k < numClasses; k++) if (p[k] > p[best]) best = k;
-            eval.addClassified(block.weight(row), lossAndResiduals(p, y), best == y);
+            eval.addClassified(block.weight(row), lossAndResiduals(p, y), y, best);
         }
     }
 }

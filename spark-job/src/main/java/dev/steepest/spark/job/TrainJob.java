@@ -127,8 +127,11 @@ public final class TrainJob {
 
     private static String describe(Map<String, Object> metrics) {
         StringBuilder s = new StringBuilder();
-        metrics.forEach((k, v) -> s.append(s.length() > 0 ? ", " : "").append(k.replace('_', ' ')).append(' ')
-                .append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : v));
+        metrics.forEach((k, v) -> {
+            if (v instanceof double[][]) return; // the confusion matrix is for summary.json, not the log line
+            s.append(s.length() > 0 ? ", " : "").append(k.replace('_', ' ')).append(' ')
+                    .append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : v);
+        });
         return s.toString();
     }
 
@@ -136,12 +139,17 @@ public final class TrainJob {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", e.count());
         if (model.isClassifier()) {
+            int k = Math.max(2, model.numOutputs());
             m.put("accuracy", e.accuracy());
             // the model's own loss: log loss for logistic and softmax, hinge loss for the SVM
             m.put("hinge".equals(model.type()) ? "hinge_loss" : "log_loss", e.meanLoss());
+            m.put("macro_f1", e.macroF1(k));
+            if (model.numOutputs() == 1) m.put("auc", e.auc());
+            m.put("confusion_matrix", e.confusionMatrix(k));
         } else {
             m.put("rmse", e.rmse());
             m.put("mae", e.mae());
+            m.put("r2", e.r2());
             if ("huber".equals(model.type())) m.put("huber_loss", e.meanLoss());
         }
         return m;
