@@ -13,6 +13,7 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
         kryo.register(dev.steepest.core.data.Block.class);
         kryo.register(dev.steepest.core.model.Accumulator.class);
         kryo.register(dev.steepest.core.model.Evaluation.class);
+        kryo.register(dev.steepest.core.model.FeatureMoments.class);
         kryo.register(dev.steepest.spark.exec.IndexedPartial.class);
         kryo.register(dev.steepest.spark.data.BlockSummary.class);
         kryo.register(double[].class);

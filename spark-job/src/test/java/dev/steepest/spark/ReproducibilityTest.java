@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ReproducibilityTest {
     private static final String MOMENTUM_LOGISTIC = String.join("\n",
             "data.train = \"" + SparkTestSupport.sample("logistic.csv") + "\"",
-            "model.type = logistic",
+            "model { type = logistic, standardize = false }",
             "optimizer { name = nesterov, lr = 0.05 }",
             "train { batch-size = 50, epochs = 3, seed = 7 }");
     private static final String LINEAR_LIBSVM = String.join("\n",

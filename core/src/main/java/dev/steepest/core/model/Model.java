@@ -33,4 +33,13 @@ public interface Model extends Serializable {
     void evaluate(Block block, double[] params, Evaluation eval);
 
     boolean isClassifier();
+
+    /**
+     * The rows R of the matrix that multiplies the input: the parameters {@code [0, R * numFeatures())} hold it
+     * row-major (one row per output of the first layer). Standardization rescales exactly these. For a model with
+     * no hidden layer that is one row per output.
+     */
+    default int inputWeightRows() {
+        return numOutputs();
+    }
 }

@@ -37,6 +37,8 @@ public final class ConfigSchema {
         real("model.huber-delta", 1.0, 0, true, INF, false, "huber: the residual where the loss turns linear.");
         integer("model.max-classes", 1000L, 2, INF, "softmax: the most distinct labels accepted.");
         bool("model.fit-intercept", true, "Fit an intercept (never regularized).");
+        bool("model.standardize", true, "Train on features scaled to unit standard deviation (computed in one "
+                + "pass, applied inside the kernel; model.json is in the original space).");
         word("model.init", "zeros", "Initial parameters: zeros, or N(0, init-std^2) weights seeded by train.seed.",
                 "zeros", "normal");
         real("model.init-std", 0.01, 0, true, INF, false, "Standard deviation for model.init = normal.");

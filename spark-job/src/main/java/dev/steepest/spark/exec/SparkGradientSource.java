@@ -3,6 +3,7 @@ package dev.steepest.spark.exec;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.Evaluation;
+import dev.steepest.core.model.FeatureMoments;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.train.GradientSource;
 import dev.steepest.core.train.PartitionStep;
@@ -86,6 +87,14 @@ public final class SparkGradientSource implements GradientSource {
         } finally {
             ref.release();
         }
+    }
+
+    /** Per-feature weighted moments of the cached blocks in one pass, merged in partition order. */
+    public static FeatureMoments featureMoments(JavaRDD<Block> blocks) {
+        List<FeatureMoments> parts = blocks.map(FeatureMoments::of).collect();
+        FeatureMoments total = new FeatureMoments(parts.isEmpty() ? 0 : parts.get(0).mean().length);
+        for (FeatureMoments m : parts) total.merge(m);
+        return total;
     }
 
     // The task functions are static so that the closures capture only what they name, never this source.

@@ -2,6 +2,7 @@ package dev.steepest.spark.job;
 
 import dev.steepest.core.model.Evaluation;
 import dev.steepest.core.model.Model;
+import dev.steepest.core.model.Standardized;
 import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
@@ -58,7 +59,10 @@ public final class TrainJob {
         MetricsWriter metrics = null;
         try {
             double[] classes = train.spec().classes();
-            Model model = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
+            Model raw = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
+            Standardized standardized = cfg.bool("model.standardize")
+                    ? new Standardized(raw, SparkGradientSource.featureMoments(train.blocks()).std()) : null;
+            Model model = standardized != null ? standardized : raw;
             TrainingSettings settings = cfg.trainingSettings();
             TrainingPlan plan;
             try {
@@ -108,7 +112,8 @@ public final class TrainJob {
                 test = testMetrics(e, model);
             }
 
-            Map<String, Object> modelJson = modelJson(cfg, model, train.spec(), params);
+            Map<String, Object> modelJson = modelJson(cfg, model, train.spec(),
+                    standardized != null ? standardized.toOriginal(params) : params);
             Map<String, Object> summary = summary(result, train, finalLoss, test, startNanos);
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
