@@ -139,6 +139,37 @@ class BlockLoaderTest {
     }
 
     @Test
+    void stringLabelsMapToSortedClassIndicesAndUnseenOnesAreNamed(@TempDir Path dir) throws IOException {
+        Path train = dir.resolve("animals.csv");
+        Files.writeString(train, "kind,a,b\ncat,1.0,2.0\ndog,0.5,1.0\nbird,0.1,0.2\ncat,3.0,1.0\ndog,2.0,2.0\n");
+        TrainingData d = BlockLoader.loadTraining(spark, "data.train", train.toString(),
+                new BlockLoader.Options("csv", "kind", null, null, 2, 10, true));
+        try {
+            assertArrayEquals(new String[] {"bird", "cat", "dog"}, d.spec().labelNames());
+            assertArrayEquals(new double[] {0, 1, 2}, d.spec().classes());
+            double[] labels = d.blocks().collect().stream().flatMapToDouble(b -> java.util.Arrays.stream(b.labels()))
+                    .sorted().toArray();
+            assertArrayEquals(new double[] {0, 1, 1, 2, 2}, labels);
+
+            Path test = dir.resolve("zoo.csv");
+            Files.writeString(test, "kind,a,b\ncat,1.0,2.0\nyak,0.5,1.0\n");
+            InputError e = assertThrows(InputError.class, () -> BlockLoader.loadHeldOut(spark, "data.test",
+                    test.toString(), new BlockLoader.Options("csv", "kind", null, null, null, 10, true), d.spec()));
+            assertTrue(e.getMessage().contains("label 'yak'") && e.getMessage().contains("bird, cat, dog"),
+                    e.getMessage());
+        } finally {
+            d.release();
+        }
+        // a binary classifier with three string labels, and a regression on a string label, are input errors
+        InputError binary = assertThrows(InputError.class, () -> BlockLoader.loadTraining(spark, "data.train",
+                train.toString(), new BlockLoader.Options("csv", "kind", null, null, 1, true)));
+        assertTrue(binary.getMessage().contains("exactly 2 classes"), binary.getMessage());
+        InputError regression = assertThrows(InputError.class, () -> BlockLoader.loadTraining(spark, "data.train",
+                train.toString(), new BlockLoader.Options("csv", "kind", null, null, 1, false)));
+        assertTrue(regression.getMessage().contains("not numeric"), regression.getMessage());
+    }
+
+    @Test
     void missingColumnsAndNonNumericFeaturesAreInputErrors(@TempDir Path dir) throws IOException {
         InputError e = assertThrows(InputError.class,
                 () -> load(SparkTestSupport.sample("linear.csv"), "csv", "target", 1, false));

@@ -64,6 +64,11 @@ public final class BlockLoader {
     public static TrainingData loadTraining(SparkSession spark, String key, String path, Options opt) {
         Dataset<Row> df = read(spark, key, path, opt, null);
         Layout layout = layout(df, key, path, opt, null);
+        String[] labelNames = null;
+        if (layout.stringLabel) {
+            labelNames = distinctLabels(df, layout.label, key, path, opt);
+            df = indexLabels(df, layout.label, labelNames);
+        }
         int target = opt.partitions() != null ? opt.partitions()
                 : Math.max(df.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
         if (df.rdd().getNumPartitions() != target) {
@@ -88,7 +93,8 @@ public final class BlockLoader {
                 blocks = remapped;
             }
         }
-        DataSpec spec = new DataSpec(opt.format(), layout.featureNames, layout.numFeatures, layout.sparse, classes);
+        DataSpec spec = new DataSpec(opt.format(), layout.featureNames, layout.numFeatures, layout.sparse, classes,
+                labelNames);
         return finish(blocks, summaries, spec, path, key);
     }
 
@@ -96,6 +102,20 @@ public final class BlockLoader {
     public static TrainingData loadHeldOut(SparkSession spark, String key, String path, Options opt, DataSpec train) {
         Dataset<Row> df = read(spark, key, path, opt, train);
         Layout layout = layout(df, key, path, opt, train);
+        if (train.labelNames() != null) {
+            if (!layout.stringLabel) {
+                throw new InputError(key + ": column '" + layout.label + "' of '" + path + "' is numeric; training's "
+                        + "labels were strings (" + String.join(", ", train.labelNames()) + ")");
+            }
+            Row unseen = df.filter(functions.col(layout.label).isNotNull()
+                    .and(functions.not(functions.col(layout.label).isin((Object[]) train.labelNames())))).takeAsList(1)
+                    .stream().findFirst().orElse(null);
+            if (unseen != null) {
+                throw new InputError(key + ": '" + path + "' has label '" + unseen.getAs(layout.label)
+                        + "', which training did not see (classes " + String.join(", ", train.labelNames()) + ")");
+            }
+            df = indexLabels(df, layout.label, train.labelNames());
+        }
         JavaRDD<Block> blocks = toBlocks(df, layout, key, path, train.classes());
         blocks.persist(StorageLevel.MEMORY_ONLY());
         return finish(blocks, summarize(blocks, key, path, 0), train, path, key);
@@ -228,11 +248,34 @@ public final class BlockLoader {
         }
     }
 
+    /** The distinct string labels, sorted: class k is the k-th (one extra pass over the label column). */
+    private static String[] distinctLabels(Dataset<Row> df, String label, String key, String path, Options opt) {
+        List<Row> rows = df.select(label).where(functions.col(label).isNotNull()).distinct()
+                .limit(opt.maxClasses() + 1).collectAsList();
+        String[] names = rows.stream().map(r -> r.getString(0)).sorted().toArray(String[]::new);
+        if (names.length > opt.maxClasses() || names.length < 2) {
+            String where = key + ": column '" + label + "' of '" + path + "': ";
+            throw new InputError(where + (opt.maxClasses() == 2 ? "a binary classifier needs exactly 2 classes; "
+                    : "a classifier needs 2 to " + opt.maxClasses() + " classes (model.max-classes); ")
+                    + "found " + (names.length > opt.maxClasses() ? "more than " + opt.maxClasses() : names.length)
+                    + (names.length == 1 ? " ('" + names[0] + "')" : ""));
+        }
+        return names;
+    }
+
+    /** Replaces string labels by their class index (a null label stays null and is reported as missing). */
+    private static Dataset<Row> indexLabels(Dataset<Row> df, String label, String[] names) {
+        Column[] literals = new Column[names.length];
+        for (int k = 0; k < names.length; k++) literals[k] = functions.lit(names[k]);
+        Column position = functions.array_position(functions.array(literals), functions.col(label));
+        return df.withColumn(label, position.minus(1).cast(DataTypes.DoubleType));
+    }
+
     // ---------------------------------------------------------------------------------------------- layout
 
     /** Which columns hold the label, the weight and the features, and how features are stored. */
     private record Layout(String label, String weight, List<String> featureNames, int numFeatures, boolean sparse,
-                          boolean vectorColumn) implements java.io.Serializable {
+                          boolean vectorColumn, boolean stringLabel) implements java.io.Serializable {
     }
 
     private static Layout layout(Dataset<Row> df, String key, String path, Options opt, DataSpec train) {
@@ -243,7 +286,7 @@ public final class BlockLoader {
                 throw new InputError(key + ": '" + path + "' has " + d + " features; training had "
                         + train.numFeatures());
             }
-            return new Layout("label", null, indexNames(d), d, true, true);
+            return new Layout("label", null, indexNames(d), d, true, true, false);
         }
         String label = opt.labelColumn();
         if (!columns.contains(label)) {
@@ -255,7 +298,9 @@ public final class BlockLoader {
         if (weight != null && !columns.contains(weight)) {
             throw new InputError("data.weight: no column '" + weight + "' in '" + path + "'");
         }
-        checkNumeric(df, label, key, path);
+        boolean stringLabel = opt.classification()
+                && df.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType;
+        if (!stringLabel) checkNumeric(df, label, key, path);
         if (weight != null) checkNumeric(df, weight, key, path);
         StructField vector = Arrays.stream(df.schema().fields())
                 .filter(f -> f.name().equals(VECTOR_COLUMN) && f.dataType() instanceof VectorUDT).findFirst()
@@ -266,7 +311,8 @@ public final class BlockLoader {
                 throw new InputError(key + ": '" + path + "' has " + d + " features; training had "
                         + train.numFeatures());
             }
-            return new Layout(label, weight, indexNames(d), d, train != null ? train.sparse() : true, true);
+            return new Layout(label, weight, indexNames(d), d, train != null ? train.sparse() : true, true,
+                    stringLabel);
         }
         List<String> features = new ArrayList<>();
         if (train != null) {
@@ -286,7 +332,7 @@ public final class BlockLoader {
             throw new InputError(key + ": '" + path + "' has no feature columns besides the label");
         }
         for (String f : features) checkNumeric(df, f, key, path);
-        return new Layout(label, weight, features, features.size(), false, false);
+        return new Layout(label, weight, features, features.size(), false, false, stringLabel);
     }
 
     private static void checkNumeric(Dataset<Row> df, String column, String key, String path) {

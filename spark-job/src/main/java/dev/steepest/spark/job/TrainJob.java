@@ -58,6 +58,10 @@ public final class TrainJob {
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
         try {
+            // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
+            TrainingData held = cfg.testPath() == null ? null
+                    : BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
+            if (held != null) cached.add(held);
             double[] classes = train.spec().classes();
             Model raw = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
             Standardized standardized = cfg.bool("model.standardize")
@@ -105,9 +109,7 @@ public final class TrainJob {
                     + (loopOptions.prox() == null ? 0.0 : loopOptions.prox().penalty(params, groups));
 
             Map<String, Object> test = null;
-            if (cfg.testPath() != null) {
-                TrainingData held = BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
-                cached.add(held);
+            if (held != null) {
                 Evaluation e = SparkGradientSource.evaluate(jsc, held.blocks(), model, params, threshold);
                 test = testMetrics(e, model);
             }
@@ -175,7 +177,7 @@ public final class TrainJob {
         m.put("coefficients", coefficients);
         m.put("intercepts", intercepts);
         m.put("feature_names", spec.featureNames());
-        m.put("label_mapping", spec.classes());
+        m.put("label_mapping", spec.labelMapping());
         m.put("config", cfg.resolved());
         return m;
     }
