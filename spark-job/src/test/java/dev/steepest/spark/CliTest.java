@@ -154,6 +154,11 @@ class CliTest {
         }
         assertEquals(0.05, first.get("lr").asDouble(), 0.0);
         assertEquals(1, first.get("iteration").asLong());
+        // per-group norms (coefficients, intercepts; per layer for networks) compose to the total
+        JsonNode groups = first.get("group_gradient_norms");
+        double squares = groups.get("coefficients").asDouble() * groups.get("coefficients").asDouble()
+                + groups.get("intercepts").asDouble() * groups.get("intercepts").asDouble();
+        assertEquals(first.get("gradient_norm").asDouble(), Math.sqrt(squares), 1e-12);
         assertEquals(1, first.get("epoch").asLong());
 
         // no leftovers next to the output, and --overwrite replaces it

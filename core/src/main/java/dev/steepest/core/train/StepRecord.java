@@ -1,10 +1,14 @@
 package dev.steepest.core.train;
 
+import java.util.Map;
+
 /**
  * One step: {@code iteration} counts steps done including this one; {@code loss} and {@code gradientNorm} are
- * the batch objective (with regularization) and its gradient norm at the parameters before the update;
- * {@code lr} is the rate the update used.
+ * the batch objective (with regularization) and its gradient norm at the parameters before the update (before
+ * clipping); {@code groupGradientNorms} splits that norm by parameter group (per layer for networks, so vanishing
+ * and exploding gradients show); {@code lr} is the rate the update used.
  */
 public record StepRecord(long iteration, long epoch, long stepInEpoch, double loss, double lr,
-                         double gradientNorm, long rows, double elapsedSeconds) {
+                         double gradientNorm, Map<String, Double> groupGradientNorms, long rows,
+                         double elapsedSeconds) {
 }

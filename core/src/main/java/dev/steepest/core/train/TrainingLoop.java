@@ -10,6 +10,8 @@ import dev.steepest.core.optim.OptState;
 import dev.steepest.core.optim.PolyakAverage;
 import dev.steepest.core.optim.schedule.ReduceOnPlateau;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -167,7 +169,7 @@ public final class TrainingLoop {
                 epochWeight += w;
                 for (int i = 0; i < p; i++) epochGradient[i] += gradient[i] * w;
                 StepRecord record = new StepRecord(iteration, epoch, stepInEpoch, loss, lr, gradientNorm,
-                        sums.count(), seconds(start));
+                        groupNorms(gradient, groups), sums.count(), seconds(start));
                 for (TrainingListener l : listeners) l.onStep(record);
             }
             if (stopReason != null || epochWeight == 0.0) break;
@@ -235,6 +237,17 @@ public final class TrainingLoop {
             for (int i = g.offset(); i < g.end(); i++) sq += params[i] * params[i];
         }
         return 0.5 * l2 * sq;
+    }
+
+    /** The gradient's norm per parameter group, in layout order. */
+    private static Map<String, Double> groupNorms(double[] gradient, List<ParameterGroup> groups) {
+        Map<String, Double> norms = new LinkedHashMap<>();
+        for (ParameterGroup g : groups) {
+            double s = 0.0;
+            for (int i = g.offset(); i < g.end(); i++) s += gradient[i] * gradient[i];
+            norms.put(g.name(), Math.sqrt(s));
+        }
+        return norms;
     }
 
     private static boolean allFinite(double[] v) {

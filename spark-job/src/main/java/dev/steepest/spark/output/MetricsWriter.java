@@ -41,6 +41,7 @@ public final class MetricsWriter implements TrainingListener, Closeable {
         m.put("loss", s.loss());
         m.put("lr", s.lr());
         m.put("gradient_norm", s.gradientNorm());
+        m.put("group_gradient_norms", s.groupGradientNorms());
         m.put("rows", s.rows());
         m.put("elapsed_seconds", s.elapsedSeconds());
         write(m);
