@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.LinearModel;
+import dev.steepest.core.model.Activation;
+import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.SoftmaxModel;
 import dev.steepest.core.train.BatchPlanner;
@@ -64,6 +66,15 @@ class DistributedGradientTest {
                 new BlockLoader.Options("csv", "label", null, null, partitions, 10, true));
         assertEquals(3, data.spec().classes().length);
         check(data, partitions, d -> new SoftmaxModel(d, 3, true), 32);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void mlpGradientMatchesCoreKernel(int partitions) {
+        TrainingData data = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("softmax.csv"),
+                new BlockLoader.Options("csv", "label", null, null, partitions, 10, true));
+        check(data, partitions, d -> new MlpModel(d, new int[] {6, 5}, Activation.TANH, MlpModel.Head.SOFTMAX, 3),
+                32);
     }
 
     @ParameterizedTest

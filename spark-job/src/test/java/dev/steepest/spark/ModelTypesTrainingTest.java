@@ -3,9 +3,11 @@ package dev.steepest.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steepest.core.model.MlpModel;
 import dev.steepest.spark.job.TrainJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -71,6 +73,27 @@ class ModelTypesTrainingTest {
         }
         assertEquals(500.0, total, 0.0);
         assertEquals(test(o, "accuracy"), diagonal / total, 1e-12);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void mlpTrainsWithPerLayerOutputs() {
+        TrainJob.Outcome o = train(String.join("\n",
+                "data.train = \"" + SparkTestSupport.sample("softmax.csv") + "\"",
+                "data.test = \"" + SparkTestSupport.sample("softmax-test.csv") + "\"",
+                "model { type = mlp, hidden = [16], activation = tanh }",
+                "optimizer { name = adam, lr = 0.01 }",
+                "schedule.name = cosine",
+                "train { batch-size = 128, epochs = 15, seed = 3 }"));
+        List<MlpModel.Layer> layers = (List<MlpModel.Layer>) o.modelJson().get("layers");
+        assertEquals(2, layers.size());
+        assertEquals(16, layers.get(0).weights().length);
+        assertEquals(4, layers.get(0).weights()[0].length);
+        assertEquals(3, layers.get(1).weights().length);
+        assertEquals("tanh", layers.get(0).activation());
+        assertTrue(!o.modelJson().containsKey("coefficients"), "networks are written as layers");
+        assertTrue(test(o, "accuracy") > 0.7, o.summary().toString());
+        assertTrue(test(o, "log_loss") < 0.7, o.summary().toString());
     }
 
     @Test

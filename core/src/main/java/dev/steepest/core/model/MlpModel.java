@@ -26,19 +26,23 @@ import java.util.SplittableRandom;
  * one per bias, {@code layer<l>.bias} (not regularized), in that order.
  *
  * <p>The block kernel works on chunks of {@value #CHUNK} rows with matrix–matrix loops in i-k-j order (the
- * innermost loop runs along contiguous rows of both operands, so the JIT can vectorize it; the middle dimension
- * is tiled so that the right-hand operand stays in cache):
+ * innermost loop runs along a row of the right-hand matrix and a row of the result, so the JIT vectorizes it; the
+ * middle dimension is tiled so that a tile of the right-hand matrix stays in cache):
  * <pre>
- *   forward   Z_l = A_{l-1} W_l^T + b_l,  A_l = f(Z_l)            (W_l^T transposed once per call)
- *   head      D_L = w_i * dl_i/dz                                  (row weights folded into the deltas)
+ *   forward   Z_l = A_{l-1} W_l^T + b_l,  A_l = f(Z_l)          (W_l^T transposed once per call)
+ *   head      D_L = w_i * dl_i/dz                                (row weights folded into the deltas)
  *   backward  grad b_l += column sums of D_l,  grad W_l += D_l^T A_{l-1},
  *             D_{l-1} = (D_l W_l) .* f'(A_{l-1})
  * </pre>
- * Exact zeros of the left operand are skipped (sparse inputs, ReLU outputs). Dense input rows are read in place
- * when the rows are consecutive, otherwise gathered into a chunk buffer; CSR input rows are used directly for
- * layer 0 (forward by rows of {@code W_0^T}, gradient by scattered updates), never densified. Dense and CSR blocks
- * of the same rows give bit-identical sums. Work buffers are allocated per call; the model itself is immutable
- * and safe to share between concurrent tasks.
+ * Exact zeros of the left operand are skipped (sparse inputs, ReLU outputs). Dense input rows are gathered into a
+ * chunk buffer. CSR input rows are never densified: layer 0 adds rows of {@code W_0^T} per non-zero and its
+ * gradient is kept transposed; when the call has fewer non-zeros than features (a small batch of wide sparse rows)
+ * {@code W_0} is read and its gradient written in place instead, so the call costs O(nnz h_1) and not
+ * O(d h_1). Gradients are summed per call in local buffers and added to the accumulator once. For a fresh
+ * accumulator, dense and CSR blocks of the same rows give identical sums (up to the sign of zero), and a softmax
+ * MLP without hidden layers gives exactly the sums of {@link SoftmaxModel} on a dense block. Work buffers (about
+ * three times the parameter count, plus a few chunk-sized matrices) are allocated per call; the model itself is
+ * immutable and safe to share between concurrent tasks.
  */
 public final class MlpModel implements Model {
     private static final long serialVersionUID = 1L;
@@ -144,6 +148,8 @@ public final class MlpModel implements Model {
     @Override public int numOutputs() { return numOutputs; }
     @Override public int numParameters() { return numParameters; }
     @Override public boolean isClassifier() { return head.isClassifier(); }
+    /** The first layer's width: its {@code sizes[1] x d} weight matrix is the first block of parameters. */
+    @Override public int inputWeightRows() { return sizes[1]; }
 
     /** The hidden widths (a copy). */
     public int[] hidden() { return hidden.clone(); }
@@ -255,43 +261,149 @@ public final class MlpModel implements Model {
     public double[] outputs(Block block, int row, double[] params) {
         checkBlock(block);
         checkParams(params);
-        Work work = new Work(block, 1);
-        forward(block, new int[] {row}, 0, 1, params, transposedWeights(params), work);
-        return Arrays.copyOf(work.out[numLayers() - 1], numOutputs);
+        int[] rows = {row};
+        Work work = new Work(block, rows, 1, params, false);
+        forward(block, rows, 0, 1, params, work);
+        return Arrays.copyOf(work.out[numLayers() - 1][0], numOutputs);
     }
 
     // -------------------------------------------------------------------------------------------------------------
     // The block kernel
 
-    /** Per-call scratch space. */
+    /**
+     * Per-call scratch space. Matrices are arrays of row arrays, so that the innermost loops index two arrays at
+     * the same position from 0 (a loop {@code y[j] += a * x[j]}), which HotSpot's C2 vectorizes; with two different
+     * offsets into flat arrays it does not (measured on JDK 17: about 4x slower).
+     */
     private final class Work {
-        /** Layer outputs: {@code out[l]} is the chunk's c x sizes[l+1] output of layer l (scores for the last). */
-        final double[][] out;
+        /** {@code wt[l]} = W_l^T (n_in rows of n_out); {@code wt[0]} is null for direct sparse input. */
+        final double[][][] wt;
+        /** {@code w[l]} = W_l (n_out rows of n_in) for l >= 1, for the backward pass. */
+        final double[][][] w;
+        /** Layer outputs: {@code out[l]} holds the chunk's rows of layer l's output (scores for the last). */
+        final double[][][] out;
         /** Gathered dense input rows, or null for sparse blocks. */
-        final double[] x;
-        /** The deltas of the current and the next layer down, and the transposed deltas. */
-        double[] delta;
-        double[] deltaNext;
-        final double[] deltaT;
+        final double[][] x;
+        /** The deltas of the current layer and the next one down, and the current one transposed. */
+        double[][] delta;
+        double[][] deltaNext;
+        final double[][] deltaT;
         final double[] scores;
-        /** Where layer 0's dense input of the current chunk lives: {@code in0[in0Off + i * d + k]}. */
-        double[] in0;
-        int in0Off;
+        /**
+         * Local gradient sums, added to the accumulator once per call: {@code gw[l]} for W_l (n_out rows of n_in),
+         * except {@code gw[0]} for sparse input, which holds the transpose (d rows of n_out) or is null (direct);
+         * {@code gb[l]} for b_l.
+         */
+        final double[][][] gw;
+        final double[][] gb;
+        /**
+         * Sparse input with few non-zeros for its width: layer 0 reads and updates {@code W_0} in place (strided)
+         * instead of transposing it, so a call costs O(nnz h_1) rather than O(d h_1).
+         */
+        final boolean direct;
 
-        Work(Block block, int chunk) {
+        Work(Block block, int[] rows, int count, double[] params, boolean gradient) {
             int layers = numLayers();
-            out = new double[layers][];
+            int chunk = Math.min(CHUNK, count);
+            boolean sparse = block.isSparse();
+            if (sparse) {
+                long nnz = 0;
+                int[] ptr = block.rowPtr();
+                for (int i = 0; i < count; i++) {
+                    int row = rows == null ? i : rows[i];
+                    nnz += ptr[row + 1] - ptr[row];
+                }
+                direct = nnz < numFeatures;
+            } else {
+                direct = false;
+            }
+            wt = new double[layers][][];
+            w = new double[layers][][];
+            out = new double[layers][][];
             int widest = 1;
             for (int l = 0; l < layers; l++) {
-                out[l] = new double[chunk * sizes[l + 1]];
-                widest = Math.max(widest, sizes[l + 1]);
+                int nIn = sizes[l];
+                int nOut = sizes[l + 1];
+                out[l] = new double[chunk][nOut];
+                widest = Math.max(widest, nOut);
+                if (l > 0 || !direct) wt[l] = transpose(params, weightOffset[l], nOut, nIn);
+                if (l > 0 && gradient) w[l] = rowsOf(params, weightOffset[l], nOut, nIn);
             }
-            x = block.isSparse() ? null : new double[chunk * numFeatures];
-            delta = new double[chunk * widest];
-            deltaNext = new double[chunk * widest];
-            deltaT = new double[chunk * widest];
-            scores = new double[numOutputs];
+            x = sparse ? null : new double[chunk][numFeatures];
+            if (gradient) {
+                delta = new double[chunk][widest];
+                deltaNext = new double[chunk][widest];
+                deltaT = new double[widest][chunk];
+                scores = new double[numOutputs];
+                gw = new double[layers][][];
+                gb = new double[layers][];
+                for (int l = 0; l < layers; l++) {
+                    int nIn = sizes[l];
+                    int nOut = sizes[l + 1];
+                    gb[l] = new double[nOut];
+                    if (l > 0 || !sparse) {
+                        gw[l] = new double[nOut][nIn];
+                    } else if (!direct) {
+                        gw[l] = new double[nIn][nOut];
+                    }
+                }
+            } else {
+                deltaT = null;
+                scores = new double[numOutputs];
+                gw = null;
+                gb = null;
+            }
         }
+
+        /** Adds the local gradient sums to {@code grad} (the accumulator's flat layout). */
+        void flush(boolean sparse, double[] grad) {
+            for (int l = 0; l < numLayers(); l++) {
+                int nIn = sizes[l];
+                int nOut = sizes[l + 1];
+                int base = weightOffset[l];
+                double[][] g = gw[l];
+                if (l == 0 && sparse) {
+                    if (g != null) { // transposed: d rows of n_out
+                        for (int o = 0; o < nOut; o++) {
+                            int r = base + o * nIn;
+                            for (int k = 0; k < nIn; k++) grad[r + k] += g[k][o];
+                        }
+                    }
+                } else {
+                    for (int o = 0; o < nOut; o++) {
+                        double[] go = g[o];
+                        int r = base + o * nIn;
+                        for (int k = 0; k < nIn; k++) grad[r + k] += go[k];
+                    }
+                }
+                double[] b = gb[l];
+                int bo = biasOffset[l];
+                for (int j = 0; j < nOut; j++) grad[bo + j] += b[j];
+            }
+        }
+    }
+
+    /** The {@code rows x cols} row-major matrix at {@code params[offset]}, transposed, as {@code cols} rows. */
+    private static double[][] transpose(double[] params, int offset, int rows, int cols) {
+        double[][] t = new double[cols][rows];
+        for (int r0 = 0; r0 < rows; r0 += 32) {
+            int r1 = Math.min(rows, r0 + 32);
+            for (int c0 = 0; c0 < cols; c0 += 32) {
+                int c1 = Math.min(cols, c0 + 32);
+                for (int r = r0; r < r1; r++) {
+                    int base = offset + r * cols;
+                    for (int c = c0; c < c1; c++) t[c][r] = params[base + c];
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The {@code rows x cols} row-major matrix at {@code params[offset]} as {@code rows} row arrays. */
+    private static double[][] rowsOf(double[] params, int offset, int rows, int cols) {
+        double[][] m = new double[rows][];
+        for (int r = 0; r < rows; r++) m[r] = Arrays.copyOfRange(params, offset + r * cols, offset + (r + 1) * cols);
+        return m;
     }
 
     @Override
@@ -304,43 +416,50 @@ public final class MlpModel implements Model {
             throw new IllegalArgumentException("accumulator has " + grad.length + " parameters, model "
                     + numParameters);
         }
-        double[][] wt = transposedWeights(params);
-        Work work = new Work(block, Math.min(CHUNK, count));
+        Work work = new Work(block, rows, count, params, true);
         int last = numLayers() - 1;
         int k = numOutputs;
         for (int start = 0; start < count; start += CHUNK) {
             int c = Math.min(CHUNK, count - start);
-            forward(block, rows, start, c, params, wt, work);
-            double[] z = work.out[last];
-            double[] delta = work.delta;
+            forward(block, rows, start, c, params, work);
+            double[][] z = work.out[last];
+            double[][] delta = work.delta;
             for (int i = 0; i < c; i++) {
                 int row = rows == null ? start + i : rows[start + i];
                 double w = block.weight(row);
+                double[] zi = z[i];
+                double[] di = delta[i];
                 double loss;
                 switch (head) {
                     case SOFTMAX -> {
                         double[] s = work.scores;
-                        System.arraycopy(z, i * k, s, 0, k);
+                        System.arraycopy(zi, 0, s, 0, k);
                         loss = SoftmaxModel.lossAndResiduals(s, classLabel(block, row));
-                        for (int j = 0; j < k; j++) delta[i * k + j] = w * s[j];
+                        for (int j = 0; j < k; j++) di[j] = w * s[j];
                     }
                     case LOGISTIC -> {
-                        double m = z[i];
+                        double m = zi[0];
                         double y = block.label(row);
-                        loss = m > 0 ? (1 - y) * m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)) - y * m;
+                        loss = logisticLoss(m, y);
                         double g = m > 0 ? (1 - y) - LogisticLoss.sigmoid(-m) : LogisticLoss.sigmoid(m) - y;
-                        delta[i] = w * g;
+                        di[0] = w * g;
                     }
                     default -> {
-                        double r = z[i] - block.label(row);
+                        double r = zi[0] - block.label(row);
                         loss = 0.5 * r * r;
-                        delta[i] = w * r;
+                        di[0] = w * r;
                     }
                 }
                 acc.addRow(w * loss, w);
             }
-            backward(block, rows, start, c, params, grad, work);
+            backward(block, rows, start, c, grad, work);
         }
+        work.flush(block.isSparse(), grad);
+    }
+
+    /** {@code log(1 + e^m) - y m} without overflow or cancellation, as {@link LogisticLoss#value}. */
+    private static double logisticLoss(double m, double y) {
+        return m > 0 ? (1 - y) * m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)) - y * m;
     }
 
     @Override
@@ -349,34 +468,34 @@ public final class MlpModel implements Model {
         checkParams(params);
         int n = block.numRows();
         if (n == 0) return;
-        double[][] wt = transposedWeights(params);
-        Work work = new Work(block, Math.min(CHUNK, n));
+        Work work = new Work(block, null, n, params, false);
         int k = numOutputs;
         for (int start = 0; start < n; start += CHUNK) {
             int c = Math.min(CHUNK, n - start);
-            forward(block, null, start, c, params, wt, work);
-            double[] z = work.out[numLayers() - 1];
+            forward(block, null, start, c, params, work);
+            double[][] z = work.out[numLayers() - 1];
             for (int i = 0; i < c; i++) {
                 int row = start + i;
                 double w = block.weight(row);
+                double[] zi = z[i];
                 switch (head) {
                     case SOFTMAX -> {
                         double[] s = work.scores;
-                        System.arraycopy(z, i * k, s, 0, k);
+                        System.arraycopy(zi, 0, s, 0, k);
                         int best = 0;
                         for (int j = 1; j < k; j++) if (s[j] > s[best]) best = j;
                         int y = classLabel(block, row);
-                        eval.addClassified(w, SoftmaxModel.lossAndResiduals(s, y), best == y);
+                        eval.addClassified(w, SoftmaxModel.lossAndResiduals(s, y), y, best);
                     }
                     case LOGISTIC -> {
-                        double m = z[i];
+                        double m = zi[0];
                         double y = block.label(row);
-                        double loss = m > 0 ? (1 - y) * m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)) - y * m;
-                        eval.addClassified(w, loss, (m > 0 ? 1.0 : 0.0) == y);
+                        eval.addClassified(w, logisticLoss(m, y), (int) y, m > 0 ? 1 : 0);
+                        eval.addScore(w, y, m);
                     }
                     default -> {
-                        double r = z[i] - block.label(row);
-                        eval.addRegressed(w, 0.5 * r * r, r);
+                        double r = zi[0] - block.label(row);
+                        eval.addRegressed(w, 0.5 * r * r, zi[0], block.label(row));
                     }
                 }
             }
@@ -384,98 +503,107 @@ public final class MlpModel implements Model {
     }
 
     /** Layer outputs of rows {@code start .. start + c) of the row list into {@code work.out}. */
-    private void forward(Block block, int[] rows, int start, int c, double[] params, double[][] wt, Work work) {
+    private void forward(Block block, int[] rows, int start, int c, double[] params, Work work) {
         int layers = numLayers();
         int d = numFeatures;
         double[] v = block.values();
         for (int l = 0; l < layers; l++) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
-            double[] out = work.out[l];
-            Arrays.fill(out, 0, c * nOut, 0.0);
-            if (l == 0) {
-                if (block.isSparse()) {
-                    int[] ptr = block.rowPtr();
-                    int[] idx = block.colIdx();
-                    double[] w0 = wt[0];
-                    for (int i = 0; i < c; i++) {
-                        int row = rows == null ? start + i : rows[start + i];
-                        int o = i * nOut;
-                        for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
-                            double a = v[q];
-                            if (a == 0.0) continue;
-                            int wr = idx[q] * nOut;
-                            for (int j = 0; j < nOut; j++) out[o + j] += a * w0[wr + j];
+            double[][] out = work.out[l];
+            for (int i = 0; i < c; i++) Arrays.fill(out[i], 0.0);
+            if (l == 0 && block.isSparse()) {
+                int[] ptr = block.rowPtr();
+                int[] idx = block.colIdx();
+                double[][] wt0 = work.wt[0];
+                int w0 = weightOffset[0];
+                for (int i = 0; i < c; i++) {
+                    int row = rows == null ? start + i : rows[start + i];
+                    double[] oi = out[i];
+                    for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
+                        double a = v[q];
+                        if (a == 0.0) continue;
+                        if (wt0 != null) {
+                            double[] wk = wt0[idx[q]];
+                            for (int j = 0; j < nOut; j++) oi[j] += a * wk[j];
+                        } else {
+                            int col = w0 + idx[q];
+                            for (int j = 0; j < nOut; j++) oi[j] += a * params[col + j * d];
                         }
                     }
-                } else {
-                    if (rows == null) {
-                        work.in0 = v;
-                        work.in0Off = start * d;
-                    } else {
-                        for (int i = 0; i < c; i++) System.arraycopy(v, rows[start + i] * d, work.x, i * d, d);
-                        work.in0 = work.x;
-                        work.in0Off = 0;
-                    }
-                    gemmAcc(work.in0, work.in0Off, c, d, wt[0], 0, nOut, out, 0);
                 }
+            } else if (l == 0) {
+                double[][] x = work.x;
+                for (int i = 0; i < c; i++) {
+                    int row = rows == null ? start + i : rows[start + i];
+                    System.arraycopy(v, row * d, x[i], 0, d);
+                }
+                gemmAcc(x, c, d, work.wt[0], nOut, out);
             } else {
-                gemmAcc(work.out[l - 1], 0, c, nIn, wt[l], 0, nOut, out, 0);
+                gemmAcc(work.out[l - 1], c, nIn, work.wt[l], nOut, out);
             }
             int b = biasOffset[l];
             for (int i = 0; i < c; i++) {
-                int o = i * nOut;
-                for (int j = 0; j < nOut; j++) out[o + j] += params[b + j];
+                double[] oi = out[i];
+                for (int j = 0; j < nOut; j++) oi[j] += params[b + j];
+                if (l < layers - 1) activation.applyInPlace(oi, 0, nOut);
             }
-            if (l < layers - 1) activation.applyInPlace(out, 0, c * nOut);
         }
     }
 
-    /** Adds the chunk's gradient to {@code grad}, starting from the output deltas in {@code work.delta}. */
-    private void backward(Block block, int[] rows, int start, int c, double[] params, double[] grad, Work work) {
+    /**
+     * Adds the chunk's gradient to the local sums, starting from the output deltas in {@code work.delta}; in the
+     * direct sparse mode layer 0's weight gradient goes straight into {@code grad}.
+     */
+    private void backward(Block block, int[] rows, int start, int c, double[] grad, Work work) {
         for (int l = numLayers() - 1; l >= 0; l--) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
-            double[] delta = work.delta;
-            int b = biasOffset[l];
+            double[][] delta = work.delta;
+            double[] gb = work.gb[l];
             for (int i = 0; i < c; i++) {
-                int o = i * nOut;
-                for (int j = 0; j < nOut; j++) grad[b + j] += delta[o + j];
+                double[] di = delta[i];
+                for (int j = 0; j < nOut; j++) gb[j] += di[j];
             }
-            int w = weightOffset[l];
             if (l == 0 && block.isSparse()) {
                 // grad W_0[o][k] += delta[i][o] * x[i][k] over the non-zeros x[i][k]
                 double[] v = block.values();
                 int[] ptr = block.rowPtr();
                 int[] idx = block.colIdx();
+                double[][] gt = work.gw[0];
+                int w0 = weightOffset[0];
+                int d = numFeatures;
                 for (int i = 0; i < c; i++) {
                     int row = rows == null ? start + i : rows[start + i];
-                    int o = i * nOut;
+                    double[] di = delta[i];
                     for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
                         double a = v[q];
                         if (a == 0.0) continue;
-                        int col = w + idx[q];
-                        for (int j = 0; j < nOut; j++) grad[col + j * nIn] += delta[o + j] * a;
+                        if (gt != null) {
+                            double[] gk = gt[idx[q]];
+                            for (int j = 0; j < nOut; j++) gk[j] += di[j] * a;
+                        } else {
+                            int col = w0 + idx[q];
+                            for (int j = 0; j < nOut; j++) grad[col + j * d] += di[j] * a;
+                        }
                     }
                 }
             } else {
-                // grad W_l (nOut x nIn) += D^T (nOut x c) A_{l-1} (c x nIn)
-                double[] dt = work.deltaT;
+                // grad W_l (n_out x n_in) += D^T (n_out x c) A_{l-1} (c x n_in)
+                double[][] dt = work.deltaT;
                 for (int i = 0; i < c; i++) {
-                    for (int j = 0; j < nOut; j++) dt[j * c + i] = delta[i * nOut + j];
+                    double[] di = delta[i];
+                    for (int j = 0; j < nOut; j++) dt[j][i] = di[j];
                 }
-                if (l == 0) {
-                    gemmAcc(dt, 0, nOut, c, work.in0, work.in0Off, nIn, grad, w);
-                } else {
-                    gemmAcc(dt, 0, nOut, c, work.out[l - 1], 0, nIn, grad, w);
-                }
+                gemmAcc(dt, nOut, c, l == 0 ? work.x : work.out[l - 1], nIn, work.gw[l]);
             }
             if (l > 0) {
-                // D_{l-1} (c x nIn) = D_l (c x nOut) W_l (nOut x nIn), times f'(A_{l-1})
-                double[] next = work.deltaNext;
-                Arrays.fill(next, 0, c * nIn, 0.0);
-                gemmAcc(delta, 0, c, nOut, params, w, nIn, next, 0);
-                activation.multiplyByDerivative(next, work.out[l - 1], 0, c * nIn);
+                // D_{l-1} (c x n_in) = D_l (c x n_out) W_l (n_out x n_in), times f'(A_{l-1})
+                double[][] next = work.deltaNext;
+                double[][] prev = work.out[l - 1];
+                for (int i = 0; i < c; i++) Arrays.fill(next[i], 0, nIn, 0.0);
+                gemmAcc(delta, c, nOut, work.w[l], nIn, next);
+                for (int i = 0; i < c; i++) activation.multiplyByDerivative(next[i], prev[i], 0, nIn);
                 work.deltaNext = delta;
                 work.delta = next;
             }
@@ -483,50 +611,27 @@ public final class MlpModel implements Model {
     }
 
     /**
-     * {@code C += A B} for row-major {@code A} (rows x m, at aOff), {@code B} (m x n, at bOff) and {@code C}
-     * (rows x n, at cOff), in i-k-j order with the k dimension tiled so that a tile of B stays in cache while every
-     * row of A passes over it; zeros of A are skipped. For each entry of C the products are added in increasing k,
-     * as a plain dot product would.
+     * {@code C += A B} for {@code A} (rows x m), {@code B} (m x n) and {@code C} (rows x n), given as row arrays, in
+     * i-k-j order: row i of C gets {@code A[i][k] * B[k]} added for increasing k, so the innermost loop runs along
+     * a row of B and a row of C. The k dimension is tiled so that a tile of B stays in cache while every row of A
+     * passes over it, and zeros of A are skipped. For each entry of C the products are added in increasing k, as a
+     * plain dot product would.
      */
-    private static void gemmAcc(double[] a, int aOff, int rows, int m, double[] b, int bOff, int n,
-                                double[] c, int cOff) {
+    private static void gemmAcc(double[][] a, int rows, int m, double[][] b, int n, double[][] c) {
         int tile = Math.max(1, TILE / n);
         for (int k0 = 0; k0 < m; k0 += tile) {
             int k1 = Math.min(m, k0 + tile);
             for (int i = 0; i < rows; i++) {
-                int ai = aOff + i * m;
-                int ci = cOff + i * n;
+                double[] ai = a[i];
+                double[] ci = c[i];
                 for (int k = k0; k < k1; k++) {
-                    double av = a[ai + k];
+                    double av = ai[k];
                     if (av == 0.0) continue;
-                    int bk = bOff + k * n;
-                    for (int j = 0; j < n; j++) c[ci + j] += av * b[bk + j];
+                    double[] bk = b[k];
+                    for (int j = 0; j < n; j++) ci[j] += av * bk[j];
                 }
             }
         }
-    }
-
-    /** {@code W_l^T} (n_in x n_out, row-major) for every layer. */
-    private double[][] transposedWeights(double[] params) {
-        int layers = numLayers();
-        double[][] wt = new double[layers][];
-        for (int l = 0; l < layers; l++) {
-            int nIn = sizes[l];
-            int nOut = sizes[l + 1];
-            double[] t = new double[nIn * nOut];
-            int w = weightOffset[l];
-            for (int o0 = 0; o0 < nOut; o0 += 32) {
-                int o1 = Math.min(nOut, o0 + 32);
-                for (int k0 = 0; k0 < nIn; k0 += 32) {
-                    int k1 = Math.min(nIn, k0 + 32);
-                    for (int o = o0; o < o1; o++) {
-                        for (int k = k0; k < k1; k++) t[k * nOut + o] = params[w + o * nIn + k];
-                    }
-                }
-            }
-            wt[l] = t;
-        }
-        return wt;
     }
 
     private int classLabel(Block block, int row) {

@@ -33,7 +33,13 @@ public final class ConfigSchema {
         bool("data.truncate-lineage", true, "Local-checkpoint the cached blocks so steps do not re-ship the read "
                 + "plan (faster steps; a lost executor fails the run instead of re-reading its blocks).");
         // model
-        word("model.type", null, "The model (required).", "linear", "huber", "logistic", "hinge", "softmax");
+        word("model.type", null, "The model (required).", "linear", "huber", "logistic", "hinge", "softmax", "mlp");
+        add("model.hidden", Key.Type.INT_LIST, List.of(256L, 128L), List.of(), 1, false, INF, false,
+                "mlp: the widths of the hidden layers.");
+        word("model.activation", "relu", "mlp: the hidden layers' activation (He init for relu and leaky-relu, "
+                + "Xavier for tanh and sigmoid).", "relu", "leaky-relu", "tanh", "sigmoid");
+        word("model.head", "softmax", "mlp: the output and its loss: softmax (K classes), logistic (2 classes) or "
+                + "squared (regression).", "softmax", "logistic", "squared");
         real("model.huber-delta", 1.0, 0, true, INF, false, "huber: the residual where the loss turns linear.");
         integer("model.max-classes", 1000L, 2, INF, "softmax: the most distinct labels accepted.");
         bool("model.fit-intercept", true, "Fit an intercept (never regularized).");
@@ -188,6 +194,9 @@ public final class ConfigSchema {
         if (key.type() == Key.Type.NUMBER_LIST) {
             return numberList(key, v, bad);
         }
+        if (key.type() == Key.Type.INT_LIST) {
+            return intList(v, bad);
+        }
         if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
             throw new InputError(bad);
         }
@@ -251,6 +260,26 @@ public final class ConfigSchema {
         return List.copyOf(out);
     }
 
+    /** A list of whole numbers >= 1 (possibly empty), e.g. {@code [256, 128]} or {@code "256,128"}. */
+    private static List<Long> intList(ConfigValue v, String bad) {
+        List<Long> out = new ArrayList<>();
+        List<?> items = v.valueType() == ConfigValueType.LIST ? (List<?>) v.unwrapped()
+                : List.of(String.valueOf(v.unwrapped()).split(","));
+        for (Object o : items) {
+            String t = String.valueOf(o).trim();
+            if (t.isEmpty() && items.size() == 1) break;
+            long n;
+            try {
+                n = Long.parseLong(t);
+            } catch (NumberFormatException e) {
+                throw new InputError(bad);
+            }
+            if (n < 1 || n > Integer.MAX_VALUE) throw new InputError(bad);
+            out.add(n);
+        }
+        return List.copyOf(out);
+    }
+
     private static long parseLong(String text, String bad) {
         try {
             return Long.parseLong(text);
@@ -302,7 +331,7 @@ public final class ConfigSchema {
         return prev[b.length()];
     }
 
-    private static void add(String name, Key.Type type, Object def, List<String> choices, double min, boolean minEx,
+    static void add(String name, Key.Type type, Object def, List<String> choices, double min, boolean minEx,
                             double max, boolean maxEx, String doc) {
         KEYS.put(name, new Key(name, type, def, choices, min, minEx, max, maxEx, doc));
     }

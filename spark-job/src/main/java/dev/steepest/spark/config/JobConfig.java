@@ -25,6 +25,14 @@ public final class JobConfig {
         require("model.type");
         format();
         OptimizerOptions.check(this);
+        boolean mlp = "mlp".equals(string("model.type"));
+        for (String k : List.of("model.hidden", "model.activation", "model.head")) {
+            if (!mlp && isExplicit(k)) throw new InputError(k + ": only applies to model.type = mlp");
+        }
+        if (mlp && (isExplicit("model.init") || isExplicit("model.init-std"))) {
+            throw new InputError("model.init: an mlp is initialized by its activation (He for relu and leaky-relu, "
+                    + "Xavier for tanh and sigmoid), seeded by train.seed");
+        }
         ScheduleOptions.check(this);
         if (has("data.num-features") && !"libsvm".equals(format())) {
             throw new InputError("data.num-features: only applies to data.format = libsvm");

@@ -1,6 +1,8 @@
 package dev.steepest.spark.job;
 
 import dev.steepest.core.model.LinearModel;
+import dev.steepest.core.model.Activation;
+import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.SoftmaxModel;
 import dev.steepest.core.optim.Adagrad;
@@ -33,6 +35,11 @@ public final class Models {
         return switch (cfg.modelType()) {
             case "logistic", "hinge" -> 2;
             case "softmax" -> (int) cfg.longValue("model.max-classes");
+            case "mlp" -> switch (cfg.string("model.head")) {
+                case "softmax" -> (int) cfg.longValue("model.max-classes");
+                case "logistic" -> 2;
+                default -> 0;
+            };
             default -> 0;
         };
     }
@@ -46,11 +53,23 @@ public final class Models {
             case "logistic" -> LinearModel.logisticRegression(numFeatures, intercept);
             case "hinge" -> LinearModel.linearSvm(numFeatures, intercept);
             case "softmax" -> new SoftmaxModel(numFeatures, numClasses, intercept);
+            case "mlp" -> mlp(cfg, numFeatures, numClasses);
             default -> throw new IllegalStateException(cfg.modelType());
         };
     }
 
+    private static MlpModel mlp(JobConfig cfg, int numFeatures, int numClasses) {
+        @SuppressWarnings("unchecked")
+        List<Long> widths = (List<Long>) cfg.value("model.hidden");
+        int[] hidden = widths.stream().mapToInt(Long::intValue).toArray();
+        Activation activation = Activation.fromName(cfg.string("model.activation").replace('-', '_'));
+        MlpModel.Head head = MlpModel.Head.valueOf(cfg.string("model.head").toUpperCase(java.util.Locale.ROOT));
+        return new MlpModel(numFeatures, hidden, activation, head, head == MlpModel.Head.SOFTMAX ? numClasses : 1);
+    }
+
     public static double[] initialParameters(JobConfig cfg, Model model) {
+        Model inner = model instanceof dev.steepest.core.model.Standardized s ? s.inner() : model;
+        if (inner instanceof MlpModel mlp) return mlp.initialParameters(cfg.longValue("train.seed"));
         return "normal".equals(cfg.string("model.init"))
                 ? ParameterInit.normal(model, cfg.doubleValue("model.init-std"), cfg.longValue("train.seed"))
                 : ParameterInit.zeros(model);

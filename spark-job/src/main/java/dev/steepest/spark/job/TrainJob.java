@@ -1,6 +1,7 @@
 package dev.steepest.spark.job;
 
 import dev.steepest.core.model.Evaluation;
+import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.Standardized;
 import dev.steepest.core.model.ParameterGroup;
@@ -164,18 +165,22 @@ public final class TrainJob {
 
     static Map<String, Object> modelJson(JobConfig cfg, Model model, DataSpec spec, double[] params) {
         int d = model.numFeatures();
-        int k = model.numOutputs();
-        double[][] coefficients = new double[k][];
-        double[] intercepts = new double[k];
-        for (int c = 0; c < k; c++) coefficients[c] = Arrays.copyOfRange(params, c * d, (c + 1) * d);
-        if (model.numParameters() > k * d) {
-            System.arraycopy(params, k * d, intercepts, 0, k);
-        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", model.type());
         m.put("num_features", d);
-        m.put("coefficients", coefficients);
-        m.put("intercepts", intercepts);
+        Model inner = model instanceof Standardized st ? st.inner() : model;
+        if (inner instanceof MlpModel mlp) {
+            // a network: its layers, input to output, each {weights (out x in), bias, activation}
+            m.put("layers", mlp.layers(params));
+        } else {
+            int k = model.numOutputs();
+            double[][] coefficients = new double[k][];
+            double[] intercepts = new double[k];
+            for (int c = 0; c < k; c++) coefficients[c] = Arrays.copyOfRange(params, c * d, (c + 1) * d);
+            if (model.numParameters() > k * d) System.arraycopy(params, k * d, intercepts, 0, k);
+            m.put("coefficients", coefficients);
+            m.put("intercepts", intercepts);
+        }
         m.put("feature_names", spec.featureNames());
         m.put("label_mapping", spec.labelMapping());
         m.put("config", cfg.resolved());

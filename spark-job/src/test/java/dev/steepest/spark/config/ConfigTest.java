@@ -96,6 +96,18 @@ class ConfigTest {
     }
 
     @Test
+    void mlpKeysAreCheckedAndOnlyForMlp() {
+        JobConfig mlp = SparkTestSupport.config(BASE.replace("linear", "mlp") + "model.hidden = [64, 32, 8]");
+        assertEquals(List.of(64L, 32L, 8L), mlp.value("model.hidden"));
+        assertEquals(List.of(), SparkTestSupport.config(BASE.replace("linear", "mlp") + "model.hidden = []")
+                .value("model.hidden"));
+        assertTrue(error(BASE + "model.hidden = [8]").contains("only applies to model.type = mlp"));
+        assertTrue(error(BASE.replace("linear", "mlp") + "model.hidden = [8, 0]").contains("model.hidden"));
+        assertTrue(error(BASE.replace("linear", "mlp") + "model.activation = swish").contains("relu"));
+        assertTrue(error(BASE.replace("linear", "mlp") + "model.init = zeros").contains("initialized by its activation"));
+    }
+
+    @Test
     void sparkKeysPassThrough() {
         JobConfig c = SparkTestSupport.config(BASE + "spark.executor.memory = 2g\nspark.sql.shuffle.partitions = 8");
         assertEquals("2g", c.sparkSettings().get("spark.executor.memory"));
