@@ -177,12 +177,7 @@ public final class MlpModel implements Model {
     /** The Euclidean norm of each group's slice of {@code vector}, in the order of {@code groups}. */
     public static double[] groupNorms(double[] vector, List<ParameterGroup> groups) {
         double[] norms = new double[groups.size()];
-        for (int i = 0; i < norms.length; i++) {
-            ParameterGroup g = groups.get(i);
-            double s = 0.0;
-            for (int j = g.offset(); j < g.end(); j++) s += vector[j] * vector[j];
-            norms[i] = Math.sqrt(s);
-        }
+        for (int i = 0; i < norms.length; i++) norms[i] = groups.get(i).norm(vector);
         return norms;
     }
 

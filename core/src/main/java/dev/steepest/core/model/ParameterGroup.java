@@ -11,4 +11,16 @@ public record ParameterGroup(String name, int offset, int length, boolean regula
     public int end() {
         return offset + length;
     }
+
+    /** {@code sum v_i^2} over this group's slice of {@code v}. */
+    public double squaredNorm(double[] v) {
+        double s = 0.0;
+        for (int i = offset; i < end(); i++) s += v[i] * v[i];
+        return s;
+    }
+
+    /** The L2 norm of this group's slice of {@code v}. */
+    public double norm(double[] v) {
+        return Math.sqrt(squaredNorm(v));
+    }
 }

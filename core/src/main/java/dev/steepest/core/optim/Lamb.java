@@ -83,8 +83,8 @@ public final class Lamb {
         public Update update(double[] gradient, OptState state, double[] params) {
             double[] u = gradient.clone();
             for (ParameterGroup g : groups) {
-                double wNorm = Lars.groupNorm(params, g);
-                double uNorm = Lars.groupNorm(gradient, g);
+                double wNorm = g.norm(params);
+                double uNorm = g.norm(gradient);
                 if (wNorm == 0.0 || uNorm == 0.0) continue;
                 double ratio = wNorm / uNorm;
                 for (int i = g.offset(); i < g.end(); i++) u[i] = ratio * gradient[i];

@@ -58,13 +58,6 @@ public final class Lars {
         return List.copyOf(out);
     }
 
-    /** {@code ||x[g.offset() .. g.end())||_2}. */
-    static double groupNorm(double[] x, ParameterGroup g) {
-        double sum = 0.0;
-        for (int i = g.offset(); i < g.end(); i++) sum += x[i] * x[i];
-        return Math.sqrt(sum);
-    }
-
     /**
      * {@code u_l = lambda_l * (g_l + beta * w_l)} on the given groups, {@code u = g} elsewhere; stateless.
      */
@@ -97,8 +90,8 @@ public final class Lars {
         public Update update(double[] gradient, OptState state, double[] params) {
             double[] u = gradient.clone();
             for (ParameterGroup g : groups) {
-                double wNorm = groupNorm(params, g);
-                double gNorm = groupNorm(gradient, g);
+                double wNorm = g.norm(params);
+                double gNorm = g.norm(gradient);
                 double local = (wNorm == 0.0 || gNorm == 0.0)
                         ? 1.0 : trustCoefficient * wNorm / (gNorm + weightDecay * wNorm);
                 for (int i = g.offset(); i < g.end(); i++) u[i] = local * (gradient[i] + weightDecay * params[i]);

@@ -233,8 +233,7 @@ public final class TrainingLoop {
         if (l2 == 0.0) return 0.0;
         double sq = 0.0;
         for (ParameterGroup g : groups) {
-            if (!g.regularized()) continue;
-            for (int i = g.offset(); i < g.end(); i++) sq += params[i] * params[i];
+            if (g.regularized()) sq += g.squaredNorm(params);
         }
         return 0.5 * l2 * sq;
     }
@@ -242,11 +241,7 @@ public final class TrainingLoop {
     /** The gradient's norm per parameter group, in layout order. */
     private static Map<String, Double> groupNorms(double[] gradient, List<ParameterGroup> groups) {
         Map<String, Double> norms = new LinkedHashMap<>();
-        for (ParameterGroup g : groups) {
-            double s = 0.0;
-            for (int i = g.offset(); i < g.end(); i++) s += gradient[i] * gradient[i];
-            norms.put(g.name(), Math.sqrt(s));
-        }
+        for (ParameterGroup g : groups) norms.put(g.name(), g.norm(gradient));
         return norms;
     }
 

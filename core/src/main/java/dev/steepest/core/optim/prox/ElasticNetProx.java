@@ -31,8 +31,7 @@ public record ElasticNetProx(double l1, double l2) implements ParameterProx {
     public double penalty(double[] params, List<ParameterGroup> groups) {
         double sq = 0.0;
         for (ParameterGroup g : groups) {
-            if (!g.regularized()) continue;
-            for (int i = g.offset(); i < g.end(); i++) sq += params[i] * params[i];
+            if (g.regularized()) sq += g.squaredNorm(params);
         }
         return l1 * ParameterProx.l1Norm(params, groups) + 0.5 * l2 * sq;
     }
