@@ -16,6 +16,7 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
         kryo.register(dev.steepest.core.model.FeatureMoments.class);
         kryo.register(dev.steepest.spark.exec.IndexedPartial.class);
         kryo.register(dev.steepest.spark.data.BlockSummary.class);
+        kryo.register(java.util.TreeMap.class); // BlockSummary's skipped records per reason
         kryo.register(double[].class);
         kryo.register(int[].class);
         kryo.register(double[][].class);

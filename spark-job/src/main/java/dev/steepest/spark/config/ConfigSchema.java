@@ -28,6 +28,19 @@ public final class ConfigSchema {
         string("data.label", "label", "Label column (CSV / Parquet).");
         string("data.weight", null, "Sample-weight column (CSV / Parquet); every weight 1 when unset.");
         integer("data.num-features", null, 1, INF, "LibSVM: number of features; inferred when unset.");
+        bool("data.header", true, "CSV: the first line of each file names the columns (else they are _c0, _c1, ...).");
+        string("data.delimiter", ",", "CSV: the field delimiter, one character (\\t or tab for tabs).");
+        add("data.features", Key.Type.STRING_LIST, null, List.of(), 0, false, INF, false, "CSV / Parquet: the "
+                + "feature columns (names or 0-based positions); default every column but the label, weight, "
+                + "excluded and categorical ones.");
+        add("data.exclude", Key.Type.STRING_LIST, List.of(), List.of(), 0, false, INF, false,
+                "CSV / Parquet: columns that are not features (ids, timestamps).");
+        add("data.categorical", Key.Type.STRING_LIST, List.of(), List.of(), 0, false, INF, false,
+                "CSV / Parquet: string columns one-hot encoded with Spark ML's StringIndexer and OneHotEncoder "
+                + "(categories in alphabetical order; one unseen in held-out data encodes as all zeros).");
+        word("data.on-bad-record", "fail", "A record that cannot be trained on (malformed line, missing or non-"
+                + "numeric value, NaN or infinity, negative weight): fail names its file and line; skip leaves it "
+                + "out and counts it per reason in summary.json.", "fail", "skip");
         integer("data.partitions", null, 1, INF,
                 "Partitions (= cached blocks); default max(input partitions, Spark default parallelism).");
         bool("data.truncate-lineage", true, "Local-checkpoint the cached blocks so steps do not re-ship the read "
@@ -197,6 +210,9 @@ public final class ConfigSchema {
         if (key.type() == Key.Type.INT_LIST) {
             return intList(v, bad);
         }
+        if (key.type() == Key.Type.STRING_LIST) {
+            return stringList(v, bad);
+        }
         if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
             throw new InputError(bad);
         }
@@ -232,6 +248,28 @@ public final class ConfigSchema {
             default:
                 throw new IllegalStateException(key.type().toString());
         }
+    }
+
+    /** Column references: a list of names or positions, or one comma-separated string; no duplicates. */
+    private static List<String> stringList(ConfigValue v, String bad) {
+        List<String> out = new ArrayList<>();
+        if (v.valueType() == ConfigValueType.LIST) {
+            for (Object o : (List<?>) v.unwrapped()) {
+                if (o == null || o instanceof List || o instanceof Map) throw new InputError(bad);
+                out.add(o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                        ? Long.toString(n.longValue()) : String.valueOf(o).trim());
+            }
+        } else if (v.valueType() == ConfigValueType.OBJECT) {
+            throw new InputError(bad);
+        } else {
+            for (String part : String.valueOf(v.unwrapped()).split(",")) {
+                if (!part.isBlank()) out.add(part.trim());
+            }
+        }
+        if (out.stream().anyMatch(String::isEmpty) || out.stream().distinct().count() != out.size()) {
+            throw new InputError(bad);
+        }
+        return List.copyOf(out);
     }
 
     /** A non-empty, strictly increasing list of positive numbers, e.g. {@code [30, 60, 80]} or {@code "30,60,80"}. */

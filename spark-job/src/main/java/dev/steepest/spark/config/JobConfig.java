@@ -37,6 +37,20 @@ public final class JobConfig {
         if (has("data.num-features") && !"libsvm".equals(format())) {
             throw new InputError("data.num-features: only applies to data.format = libsvm");
         }
+        for (String k : List.of("data.header", "data.delimiter")) {
+            if (isExplicit(k) && !"csv".equals(format())) throw new InputError(k + ": only applies to data.format = csv");
+        }
+        for (String k : List.of("data.features", "data.exclude", "data.categorical")) {
+            if (isExplicit(k) && "libsvm".equals(format())) {
+                throw new InputError(k + ": does not apply to data.format = libsvm (its features are index:value pairs)");
+            }
+        }
+        if (isExplicit("data.delimiter")) {
+            String d = string("data.delimiter");
+            if (d.length() != 1 && !d.equals("\\t") && !d.equalsIgnoreCase("tab")) {
+                throw new InputError("data.delimiter: '" + d + "' is not one character (or \\t / tab)");
+            }
+        }
     }
 
     private void require(String key) {
@@ -91,6 +105,12 @@ public final class JobConfig {
     public String trainPath() { return string("data.train"); }
     public String testPath() { return string("data.test"); }
     public String labelColumn() { return string("data.label"); }
+
+    /** A list-valued key (column references); null when unset. */
+    @SuppressWarnings("unchecked")
+    public List<String> stringList(String key) {
+        return (List<String>) values.get(key);
+    }
     public String weightColumn() { return string("data.weight"); }
     public String modelType() { return string("model.type"); }
 

@@ -10,7 +10,7 @@ import java.util.List;
 public record Key(String name, Type type, Object defaultValue, List<String> choices, double min,
                   boolean minExclusive, double max, boolean maxExclusive, String description) {
 
-    public enum Type { STRING, WORD, INT, LONG, DOUBLE, BOOLEAN, WORD_OR_INT, NUMBER_LIST, INT_LIST }
+    public enum Type { STRING, WORD, INT, LONG, DOUBLE, BOOLEAN, WORD_OR_INT, NUMBER_LIST, INT_LIST, STRING_LIST }
 
     public String allowed() {
         return switch (type) {
@@ -22,6 +22,7 @@ public record Key(String name, Type type, Object defaultValue, List<String> choi
             case DOUBLE -> "a number" + range();
             case NUMBER_LIST -> "an increasing list of positive numbers, e.g. [30, 60, 80]";
             case INT_LIST -> "a list of whole numbers >= 1, e.g. [256, 128] (or [] for none)";
+            case STRING_LIST -> "a list of column names or 0-based positions, e.g. [age, income] or [0, 3]";
         };
     }
 

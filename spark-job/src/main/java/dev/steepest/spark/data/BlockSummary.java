@@ -2,34 +2,38 @@ package dev.steepest.spark.data;
 
 import dev.steepest.core.data.Block;
 import java.io.Serializable;
-import java.util.Arrays;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Per-partition facts collected once after caching: rows, cached bytes and the distinct labels (at most one more
- * than the classes a classifier may have, enough to tell "too many").
+ * Per-partition facts collected once after building the block: rows, cached bytes, the label range (a constant
+ * label is an input error) and the records skipped per reason.
  */
 public final class BlockSummary implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     final long rows;
     final long bytes;
-    final double[] labels;
+    final double minLabel;
+    final double maxLabel;
+    final TreeMap<String, Long> skipped;
 
-    BlockSummary(long rows, long bytes, double[] labels) {
-        this.rows = rows;
-        this.bytes = bytes;
-        this.labels = labels;
-    }
-
-    static BlockSummary of(Block b, int maxClasses) {
-        TreeSet<Double> seen = new TreeSet<>();
-        double[] l = b.labels();
-        for (int i = 0; i < l.length && seen.size() <= maxClasses; i++) seen.add(l[i]);
-        return new BlockSummary(b.numRows(), b.sizeInBytes(), seen.stream().mapToDouble(Double::doubleValue).toArray());
+    BlockSummary(Block b, Map<String, Long> skipped) {
+        this.rows = b.numRows();
+        this.bytes = b.sizeInBytes();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double l : b.labels()) {
+            lo = Math.min(lo, l);
+            hi = Math.max(hi, l);
+        }
+        this.minLabel = lo;
+        this.maxLabel = hi;
+        this.skipped = new TreeMap<>(skipped);
     }
 
     @Override
     public String toString() {
-        return "BlockSummary{rows=" + rows + ", bytes=" + bytes + ", labels=" + Arrays.toString(labels) + "}";
+        return "BlockSummary{rows=" + rows + ", bytes=" + bytes + ", labels=[" + minLabel + ", " + maxLabel
+                + "], skipped=" + skipped + "}";
     }
 }

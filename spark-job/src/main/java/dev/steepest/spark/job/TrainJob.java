@@ -51,10 +51,7 @@ public final class TrainJob {
                               long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = Models.maxClasses(cfg);
-        BlockLoader.Options options = new BlockLoader.Options(cfg.format(), cfg.labelColumn(), cfg.weightColumn(),
-                cfg.has("data.num-features") ? (int) cfg.longValue("data.num-features") : null,
-                cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, maxClasses,
-                cfg.bool("data.truncate-lineage"));
+        BlockLoader.Options options = BlockLoader.Options.of(cfg, maxClasses);
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
@@ -63,6 +60,7 @@ public final class TrainJob {
             TrainingData held = cfg.testPath() == null ? null
                     : BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
             if (held != null) cached.add(held);
+            Map<String, Object> badRecords = badRecords(options, train, held);
             double[] classes = train.spec().classes();
             Model raw = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
             Standardized standardized = cfg.bool("model.standardize")
@@ -118,6 +116,7 @@ public final class TrainJob {
             Map<String, Object> modelJson = modelJson(cfg, model, train.spec(),
                     standardized != null ? standardized.toOriginal(params) : params);
             Map<String, Object> summary = summary(result, train, finalLoss, test, startNanos);
+            if (badRecords != null) summary.put("bad_records", badRecords);
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
                 Json.write(out.file("summary.json"), summary);
@@ -126,11 +125,35 @@ public final class TrainJob {
                     "stopped: %s after %d steps (%.4g epochs) in %.2f s; final train loss %.6g%s",
                     result.stopReason(), result.iterations(), result.epochs(), result.trainSeconds(), finalLoss,
                     test == null ? "" : "; test " + describe(test)));
+            for (TrainingData d : java.util.Arrays.asList(train, held)) {
+                if (d != null && d.skippedRows() > 0) {
+                    console.println("skipped " + d.skippedRows() + " bad records of " + d.path() + ": "
+                            + d.skipped().toString().replaceAll("[{}]", "").replace("=", " "));
+                }
+            }
             return new Outcome(result, model, train.spec(), summary, modelJson);
         } finally {
             if (metrics != null) metrics.close();
             for (TrainingData d : cached) d.release();
         }
+    }
+
+    /**
+     * With {@code data.on-bad-record = skip}: per data set, the records skipped and their count per reason (what
+     * summary.json holds under {@code bad_records}); the run's last lines repeat them for each data set that had any.
+     */
+    static Map<String, Object> badRecords(BlockLoader.Options options, TrainingData train, TrainingData test) {
+        if (!options.skipBadRecords()) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (TrainingData d : java.util.Arrays.asList(train, test)) {
+            if (d == null) continue;
+            String name = d == train ? "train" : "test";
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("skipped", d.skippedRows());
+            entry.put("reasons", d.skipped());
+            m.put(name, entry);
+        }
+        return m;
     }
 
     private static String describe(Map<String, Object> metrics) {
