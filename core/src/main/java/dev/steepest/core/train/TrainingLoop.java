@@ -10,6 +10,9 @@ import dev.steepest.core.optim.LinearWarmup;
 import dev.steepest.core.optim.OptState;
 import dev.steepest.core.optim.PolyakAverage;
 import dev.steepest.core.optim.schedule.ReduceOnPlateau;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -95,6 +98,10 @@ public final class TrainingLoop {
      * everything needed to redo that step from them (a backoff restores it). The arrays are never modified after
      * the snapshot (the loop replaces its parameter vector on each step), except {@code epochGradient}, copied.
      */
+    /** A step to (re)do before the planner's next one: its plan and where it belongs. */
+    private record PendingStep(StepPlan plan, long epoch, long stepInEpoch) {
+    }
+
     private record Snapshot(double[] params, OptState state, PolyakAverage.AverageState average, long iteration,
                             double lastLoss, StepPlan plan, long epoch, long stepInEpoch, double epochLoss,
                             double epochWeight, double[] epochGradient) {
@@ -150,7 +157,7 @@ public final class TrainingLoop {
         double lrFactor = 1.0;           // the backoffs' persistent multiplier
         int backoffs = 0;
         Snapshot good = null;
-        Snapshot redo = null;
+        ArrayDeque<PendingStep> redo = new ArrayDeque<>();
         long bestEpoch = -1;
         double bestValidationLoss = Double.NaN;
         double[] bestParams = null;
@@ -166,7 +173,7 @@ public final class TrainingLoop {
             double epochLoss = 0.0;
             double epochWeight = 0.0;
             BatchPlanner.Epoch steps = planner.epoch(epoch);
-            while (redo != null || steps.hasNext()) {
+            while (!redo.isEmpty() || steps.hasNext()) {
                 if (settings.maxIterations() > 0 && iteration >= settings.maxIterations()) {
                     stopReason = "max-iterations";
                     break;
@@ -174,11 +181,11 @@ public final class TrainingLoop {
                 long stepEpoch = epoch;
                 long stepInEpoch;
                 StepPlan stepPlan;
-                if (redo != null) {
-                    stepEpoch = redo.epoch();
-                    stepInEpoch = redo.stepInEpoch();
-                    stepPlan = redo.plan();
-                    redo = null;
+                if (!redo.isEmpty()) {
+                    PendingStep pending = redo.removeFirst();
+                    stepEpoch = pending.epoch();
+                    stepInEpoch = pending.stepInEpoch();
+                    stepPlan = pending.plan();
                 } else {
                     stepInEpoch = steps.stepInEpoch();
                     stepPlan = steps.next();
@@ -224,6 +231,11 @@ public final class TrainingLoop {
                         break;
                     }
                     long failedStep = iteration + 1;
+                    // redo the verified step; then this one, unless it is the verified step itself (its update failed)
+                    redo.addFirst(new PendingStep(stepPlan, stepEpoch, stepInEpoch));
+                    if (good.iteration() != iteration) {
+                        redo.addFirst(new PendingStep(good.plan(), good.epoch(), good.stepInEpoch()));
+                    }
                     backoffs++;
                     lrFactor *= DivergencePolicy.BACKOFF_MULTIPLIER;
                     schedule = scaledSchedule(baseSchedule, plateauState == null ? 1.0 : plateauState.scale(),
@@ -241,7 +253,6 @@ public final class TrainingLoop {
                     } else {
                         epochStart = params.clone();
                     }
-                    redo = good;
                     BackoffEvent event = new BackoffEvent(failedStep, stepEpoch, lrFactor, failure, backoffs);
                     for (TrainingListener l : listeners) l.onBackoff(event);
                     continue;
@@ -320,18 +331,12 @@ public final class TrainingLoop {
         return scale == 1.0 ? base : ReduceOnPlateau.scaled(base, scale);
     }
 
-    /** {@code x} to {@code digits} significant digits, without trailing zeros: 1000, 0.05, 1.5e-07. */
+    /** {@code x} to {@code digits} significant digits, without trailing zeros: 1000, 0.05, 1.5E-7. */
     static String shortNumber(double x, int digits) {
         if (!Double.isFinite(x)) return Double.toString(x);
-        String s = String.format(Locale.ROOT, "%." + digits + "g", x);
-        String exponent = "";
-        int e = s.indexOf('e');
-        if (e >= 0) {
-            exponent = s.substring(e);
-            s = s.substring(0, e);
-        }
-        if (s.contains(".")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-        return s + exponent;
+        BigDecimal d = new BigDecimal(x).round(new MathContext(digits)).stripTrailingZeros();
+        double a = Math.abs(x);
+        return a == 0.0 || (a >= 1e-4 && a < 1e9) ? d.toPlainString() : d.toString();
     }
 
     /** The full objective (data term, L2, prox penalty) over every training row at {@code params}. */
