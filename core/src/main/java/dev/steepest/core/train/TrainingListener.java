@@ -10,4 +10,8 @@ public interface TrainingListener {
 
     default void onEpoch(EpochRecord epoch) {
     }
+
+    /** A diverging step was rolled back and the rate halved ({@code train.on-divergence = backoff}). */
+    default void onBackoff(BackoffEvent event) {
+    }
 }

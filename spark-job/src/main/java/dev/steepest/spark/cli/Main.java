@@ -84,6 +84,7 @@ public final class Main {
         });
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
+        if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());
     }
 
     private static Path outputDirectory(CliArgs cli, JobConfig cfg) {

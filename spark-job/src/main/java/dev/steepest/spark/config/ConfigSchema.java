@@ -24,6 +24,10 @@ public final class ConfigSchema {
         // data
         string("data.train", null, "Training data: a path, glob or any Hadoop FileSystem URI (required).");
         string("data.test", null, "Held-out data evaluated after training (same format and columns).");
+        string("data.validation", null, "Validation data evaluated after every epoch (same format and columns as "
+                + "data.train); early stopping and the plateau schedule watch its loss.");
+        real("data.validation-fraction", null, 0, true, 1, true, "Hold out this fraction of the training rows as the "
+                + "validation set instead (stratified by class, seeded by train.seed; those rows are not trained on).");
         word("data.format", null, "Input format; default from the extension of data.train.", "csv", "parquet", "libsvm");
         string("data.label", "label", "Label column (CSV / Parquet).");
         string("data.weight", null, "Sample-weight column (CSV / Parquet); every weight 1 when unset.");
@@ -141,6 +145,15 @@ public final class ConfigSchema {
                 "Stop when the norm of the epoch's mean gradient <= tol.");
         real("train.tolerance.parameter-change", null, 0, true, INF, false,
                 "Stop when ||theta_e - theta_{e-1}|| <= tol x max(1, ||theta_{e-1}||) between epochs.");
+        integer("train.early-stopping.patience", null, 1, INF, "Stop after this many epochs without improvement of "
+                + "the validation loss, and keep the best epoch's parameters (needs a validation set).");
+        real("train.early-stopping.min-delta", 0.0, 0, false, INF, false,
+                "The smallest decrease of the validation loss that counts as an improvement.");
+        word("train.on-divergence", "stop", "On a diverging step: stop (exit 3, last good parameters saved), or back "
+                + "off: restore the last good state and halve the rate for the rest of the run.", "stop", "backoff");
+        integer("train.max-backoffs", 5L, 0, INF, "Backoffs allowed before the run stops as diverged.");
+        real("train.divergence-factor", 1000.0, 1, true, INF, false, "A step whose loss is more than this many times "
+                + "the starting loss diverges (besides non-finite losses, gradients and parameters).");
         real("train.progress-seconds", 5.0, 0, true, INF, false, "At most one progress line per this many seconds.");
         word("train.metrics", "step", "What metrics.jsonl records: every step and epoch, or epochs only.",
                 "step", "epoch");

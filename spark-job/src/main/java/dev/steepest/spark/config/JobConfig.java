@@ -34,6 +34,22 @@ public final class JobConfig {
                     + "Xavier for tanh and sigmoid), seeded by train.seed");
         }
         ScheduleOptions.check(this);
+        if (has("data.validation") && has("data.validation-fraction")) {
+            throw new InputError("data.validation and data.validation-fraction: set one or the other, not both");
+        }
+        boolean validation = has("data.validation") || has("data.validation-fraction");
+        for (String k : List.of("train.early-stopping.patience", "train.early-stopping.min-delta")) {
+            if (isExplicit(k) && !validation) {
+                throw new InputError(k + ": early stopping needs a validation set; set data.validation or "
+                        + "data.validation-fraction");
+            }
+        }
+        if (isExplicit("train.early-stopping.min-delta") && !has("train.early-stopping.patience")) {
+            throw new InputError("train.early-stopping.min-delta: only applies with train.early-stopping.patience");
+        }
+        if (isExplicit("train.max-backoffs") && !"backoff".equals(string("train.on-divergence"))) {
+            throw new InputError("train.max-backoffs: only applies to train.on-divergence = backoff");
+        }
         if (has("data.num-features") && !"libsvm".equals(format())) {
             throw new InputError("data.num-features: only applies to data.format = libsvm");
         }
@@ -104,6 +120,7 @@ public final class JobConfig {
 
     public String trainPath() { return string("data.train"); }
     public String testPath() { return string("data.test"); }
+    public String validationPath() { return string("data.validation"); }
     public String labelColumn() { return string("data.label"); }
 
     /** A list-valued key (column references); null when unset. */

@@ -19,6 +19,8 @@ import dev.steepest.core.optim.RmsProp;
 import dev.steepest.core.optim.prox.L1Prox;
 import dev.steepest.core.train.OptimizerFactory;
 import dev.steepest.core.train.ParameterInit;
+import dev.steepest.core.train.DivergencePolicy;
+import dev.steepest.core.train.EarlyStopping;
 import dev.steepest.core.train.TrainingOptions;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.config.ScheduleOptions;
@@ -102,7 +104,15 @@ public final class Models {
         if ("polyak".equals(cfg.string("train.averaging"))) {
             o = o.withAveragingFrom(cfg.doubleValue("train.averaging-start-epoch"));
         }
-        return o;
+        return o.withDivergence(new DivergencePolicy(cfg.doubleValue("train.divergence-factor"),
+                "backoff".equals(cfg.string("train.on-divergence")), (int) cfg.longValue("train.max-backoffs")));
+    }
+
+    /** Early stopping from the config, or null when train.early-stopping.patience is unset. */
+    public static EarlyStopping earlyStopping(JobConfig cfg) {
+        if (!cfg.has("train.early-stopping.patience")) return null;
+        return new EarlyStopping((int) Math.min(Integer.MAX_VALUE, cfg.longValue("train.early-stopping.patience")),
+                cfg.doubleValue("train.early-stopping.min-delta"));
     }
 
     /** One line for the log: the optimizer with its resolved options, clipping, regularization and schedule. */

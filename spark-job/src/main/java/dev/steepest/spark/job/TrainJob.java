@@ -1,10 +1,12 @@
 package dev.steepest.spark.job;
 
+import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Evaluation;
 import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.Standardized;
 import dev.steepest.core.model.ParameterGroup;
+import dev.steepest.core.train.BackoffEvent;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingOptions;
@@ -16,6 +18,7 @@ import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.DataSpec;
 import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.data.ValidationSplit;
 import dev.steepest.spark.exec.SparkGradientSource;
 import dev.steepest.spark.output.Json;
 import dev.steepest.spark.output.MetricsWriter;
@@ -27,6 +30,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -60,7 +64,24 @@ public final class TrainJob {
             TrainingData held = cfg.testPath() == null ? null
                     : BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
             if (held != null) cached.add(held);
-            Map<String, Object> badRecords = badRecords(options, train, held);
+            TrainingData loadedTrain = train;
+            TrainingData validation = null;
+            if (cfg.validationPath() != null) {
+                validation = BlockLoader.loadHeldOut(spark, "data.validation", cfg.validationPath(), options,
+                        train.spec());
+                cached.add(validation);
+            } else if (cfg.has("data.validation-fraction")) {
+                // the validation rows leave the training set: from here on `train` is the rest
+                double[] cls = train.spec().classes();
+                ValidationSplit.Parts parts = ValidationSplit.split(train, cfg.doubleValue("data.validation-fraction"),
+                        cfg.longValue("train.seed"), cls == null ? 1 : cls.length, cfg.bool("data.truncate-lineage"));
+                train = parts.train();
+                validation = parts.validation();
+                cached.add(train);
+                cached.add(validation);
+            }
+            Map<String, Object> badRecords = badRecords(options, loadedTrain, held,
+                    cfg.validationPath() != null ? validation : null);
             double[] classes = train.spec().classes();
             Model raw = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
             Standardized standardized = cfg.bool("model.standardize")
@@ -87,15 +108,31 @@ public final class TrainJob {
             });
             listeners.add(new ProgressReporter(console, cfg.doubleValue("train.progress-seconds"), settings.epochs(),
                     settings.maxIterations(), plan.stepsPerEpoch()));
+            listeners.add(new TrainingListener() {
+                @Override
+                public void onBackoff(BackoffEvent e) {
+                    console.println("backoff " + e.backoffs() + ": step " + e.step() + " (epoch " + (e.epoch() + 1)
+                            + ") diverged: " + e.reason() + "; restored the last good state, learning rate x"
+                            + e.lrFactor() + " from now on");
+                }
+            });
             if (out != null) {
-                metrics = new MetricsWriter(out.file("metrics.jsonl"), "step".equals(cfg.string("train.metrics")));
+                metrics = new MetricsWriter(out.file("metrics.jsonl"), "step".equals(cfg.string("train.metrics")),
+                        e -> epochValidationMetrics(e, model));
                 listeners.add(metrics);
             }
             console.println("training " + model.type() + " on " + train.numRows() + " rows x "
                     + train.spec().numFeatures() + " features in " + train.partitionSizes().length
-                    + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)");
+                    + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)"
+                    + (validation == null ? "" : "; validating on " + validation.numRows() + " rows"));
 
             TrainingOptions loopOptions = Models.options(cfg);
+            if (validation != null) {
+                JavaRDD<Block> validationBlocks = validation.blocks();
+                loopOptions = loopOptions.withValidation(
+                        p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
+                        Models.earlyStopping(cfg));
+            }
             console.println(Models.describe(cfg));
             TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners,
                     loopOptions).run(Models.initialParameters(cfg, model));
@@ -112,10 +149,15 @@ public final class TrainJob {
                 Evaluation e = SparkGradientSource.evaluate(jsc, held.blocks(), model, params, threshold);
                 test = testMetrics(e, model);
             }
+            Map<String, Object> validated = null;
+            if (validation != null) {
+                Evaluation e = SparkGradientSource.evaluate(jsc, validation.blocks(), model, params, threshold);
+                validated = testMetrics(e, model);
+            }
 
             Map<String, Object> modelJson = modelJson(cfg, model, train.spec(),
                     standardized != null ? standardized.toOriginal(params) : params);
-            Map<String, Object> summary = summary(result, train, finalLoss, test, startNanos);
+            Map<String, Object> summary = summary(result, train, finalLoss, test, validated, startNanos);
             if (badRecords != null) summary.put("bad_records", badRecords);
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
@@ -124,8 +166,9 @@ public final class TrainJob {
             console.println(String.format(java.util.Locale.ROOT,
                     "stopped: %s after %d steps (%.4g epochs) in %.2f s; final train loss %.6g%s",
                     result.stopReason(), result.iterations(), result.epochs(), result.trainSeconds(), finalLoss,
-                    test == null ? "" : "; test " + describe(test)));
-            for (TrainingData d : java.util.Arrays.asList(train, held)) {
+                    (validated == null ? "" : "; validation " + describe(validated))
+                            + (test == null ? "" : "; test " + describe(test))));
+            for (TrainingData d : java.util.Arrays.asList(loadedTrain, held, validation)) {
                 if (d != null && d.skippedRows() > 0) {
                     console.println("skipped " + d.skippedRows() + " bad records of " + d.path() + ": "
                             + d.skipped().toString().replaceAll("[{}]", "").replace("=", " "));
@@ -142,12 +185,13 @@ public final class TrainJob {
      * With {@code data.on-bad-record = skip}: per data set, the records skipped and their count per reason (what
      * summary.json holds under {@code bad_records}); the run's last lines repeat them for each data set that had any.
      */
-    static Map<String, Object> badRecords(BlockLoader.Options options, TrainingData train, TrainingData test) {
+    static Map<String, Object> badRecords(BlockLoader.Options options, TrainingData train, TrainingData test,
+                                          TrainingData validation) {
         if (!options.skipBadRecords()) return null;
         Map<String, Object> m = new LinkedHashMap<>();
-        for (TrainingData d : java.util.Arrays.asList(train, test)) {
+        for (TrainingData d : java.util.Arrays.asList(train, test, validation)) {
             if (d == null) continue;
-            String name = d == train ? "train" : "test";
+            String name = d == train ? "train" : d == test ? "test" : "validation";
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("skipped", d.skippedRows());
             entry.put("reasons", d.skipped());
@@ -210,8 +254,21 @@ public final class TrainJob {
         return m;
     }
 
+    /**
+     * The validation metrics of one epoch for metrics.jsonl: {@code rows}, {@code loss} (the model's loss, as
+     * {@code log_loss} / {@code hinge_loss} / the squared or Huber loss: the data term of the objective) and
+     * {@code accuracy} for classifiers, {@code rmse} for regression.
+     */
+    static Map<String, Object> epochValidationMetrics(Evaluation e, Model model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", e.count());
+        m.put("loss", e.meanLoss());
+        if (model.isClassifier()) m.put("accuracy", e.accuracy()); else m.put("rmse", e.rmse());
+        return m;
+    }
+
     static Map<String, Object> summary(TrainingResult r, TrainingData train, double finalLoss,
-                                       Map<String, Object> test, long startNanos) {
+                                       Map<String, Object> test, Map<String, Object> validation, long startNanos) {
         TrainingPlan plan = r.plan();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stop_reason", r.stopReason());
@@ -225,6 +282,10 @@ public final class TrainJob {
         m.put("lr_rule", plan.describe());
         m.put("final_train_loss", finalLoss);
         m.put("test", test);
+        m.put("validation", validation);
+        m.put("best_epoch", r.bestEpoch() < 0 ? null : r.bestEpoch() + 1);
+        m.put("best_validation_loss", r.bestEpoch() < 0 ? null : r.bestValidationLoss());
+        m.put("backoffs", r.backoffs());
         m.put("rows", train.numRows());
         m.put("partitions", train.partitionSizes().length);
         m.put("cached_bytes", train.cachedBytes());

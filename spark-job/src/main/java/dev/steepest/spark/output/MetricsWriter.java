@@ -1,5 +1,7 @@
 package dev.steepest.spark.output;
 
+import dev.steepest.core.model.Evaluation;
+import dev.steepest.core.train.BackoffEvent;
 import dev.steepest.core.train.EpochRecord;
 import dev.steepest.core.train.StepRecord;
 import dev.steepest.core.train.TrainingListener;
@@ -12,22 +14,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Writes {@code metrics.jsonl}: one JSON object per step ({@code "kind": "step"}) and per epoch
- * ({@code "kind": "epoch"}); {@code iteration} and {@code epoch} count from 1.
+ * Writes {@code metrics.jsonl}: one JSON object per step ({@code "kind": "step"}), per epoch
+ * ({@code "kind": "epoch"}, with a {@code "validation"} object when there is a validation set) and per backoff
+ * ({@code "kind": "event", "event": "backoff"}); {@code iteration}, {@code step} and {@code epoch} count from 1.
  */
 public final class MetricsWriter implements TrainingListener, Closeable {
     private final BufferedWriter out;
     private final boolean steps;
+    private final Function<Evaluation, Map<String, Object>> validationMetrics;
 
     public MetricsWriter(Path file, boolean steps) {
+        this(file, steps, e -> Map.of("loss", e.meanLoss()));
+    }
+
+    /** {@code validationMetrics} turns an epoch's validation evaluation into its {@code "validation"} object. */
+    public MetricsWriter(Path file, boolean steps, Function<Evaluation, Map<String, Object>> validationMetrics) {
         try {
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.steps = steps;
+        this.validationMetrics = validationMetrics;
     }
 
     @Override
@@ -56,7 +67,21 @@ public final class MetricsWriter implements TrainingListener, Closeable {
         m.put("loss", e.meanLoss());
         m.put("gradient_norm", e.gradientNorm());
         m.put("parameter_change", e.parameterChange());
+        if (e.validation() != null) m.put("validation", validationMetrics.apply(e.validation()));
         m.put("elapsed_seconds", e.elapsedSeconds());
+        write(m);
+        flush();
+    }
+
+    @Override
+    public void onBackoff(BackoffEvent b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "event");
+        m.put("event", "backoff");
+        m.put("step", b.step());
+        m.put("epoch", b.epoch() + 1);
+        m.put("lr_factor", b.lrFactor());
+        m.put("reason", b.reason());
         write(m);
         flush();
     }
