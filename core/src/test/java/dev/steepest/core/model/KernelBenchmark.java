@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The block kernels' loops against their BLAS versions, side by side in one JVM: {@link SoftmaxModel}
+ * The block kernels' loops against their BLAS versions, side by side in one JVM: {@link LinearModel} (logistic,
+ * {@code accumulateRows} vs {@code accumulateDense}, level 2), {@link SoftmaxModel}
  * ({@code accumulateRows} vs {@code accumulateDense}) and {@link MlpModel} ({@code accumulateLoops} vs
  * {@code accumulateDense}) on a dense block shaped like Fashion-MNIST (784 features, half of them 0, the rest
  * uniform in [0, 1)). A mini-batch is a seeded random subset of a 4096-row block (as a training step hands it to
@@ -57,7 +58,21 @@ public final class KernelBenchmark {
         System.out.println();
         System.out.println("| kernel | rows | loops ms | BLAS ms | BLAS / loops |");
         System.out.println("|---|---|---|---|---|");
-        for (int batch : new int[] {1, 8, 64, 1024}) {
+        LinearModel logistic = LinearModel.logisticRegression(D, true);
+        double[] lp = new double[logistic.numParameters()];
+        for (int i = 0; i < lp.length; i++) lp[i] = 0.01 * (r.nextDouble() - 0.5);
+        Block binary = block.withLabels(Arrays.stream(labels).map(y -> y < 5 ? 0.0 : 1.0).toArray());
+        int lchunk = Blas.chunkRows(D + 2L);
+        for (int batch : new int[] {1, 2, 4, 8, 64, 1024}) {
+            int[] rows = subset(r, batch);
+            compare("logistic 784", batch + " (subset)", rounds, logistic.numParameters(),
+                    acc -> logistic.accumulateRows(binary, rows, batch, lp, acc),
+                    acc -> logistic.accumulateDense(binary, rows, batch, lp, acc, lchunk));
+        }
+        compare("logistic 784", "1024 (in place)", rounds, logistic.numParameters(),
+                acc -> logistic.accumulateRows(binary, null, 1024, lp, acc),
+                acc -> logistic.accumulateDense(binary, null, 1024, lp, acc, lchunk));
+        for (int batch : new int[] {1, 2, 4, 8, 64, 1024}) {
             int[] rows = subset(r, batch);
             compare("softmax 784x10", batch + " (subset)", rounds, soft.numParameters(),
                     acc -> soft.accumulateRows(block, rows, batch, sp, acc),
@@ -66,7 +81,7 @@ public final class KernelBenchmark {
         compare("softmax 784x10", "1024 (in place)", rounds, soft.numParameters(),
                 acc -> soft.accumulateRows(block, null, 1024, sp, acc),
                 acc -> soft.accumulateDense(block, null, 1024, sp, acc));
-        for (int batch : new int[] {1, 8, 64, 256, 1024}) {
+        for (int batch : new int[] {1, 2, 4, 8, 64, 256, 1024}) {
             int[] rows = subset(r, batch);
             compare("MLP 784-256-128-10", batch + " (subset)", rounds, mlp.numParameters(),
                     acc -> mlp.accumulateLoops(block, rows, batch, mp, acc),
