@@ -90,8 +90,12 @@ public final class LinearModel implements Model {
         }
     }
 
-    /** Fewest rows for which a dense block goes through BLAS. */
-    static final int MIN_BLAS_ROWS = 8;
+    /**
+     * Fewest rows for which a dense block goes through BLAS. Measured with VectorBLAS (docs/BENCHMARKS.md): from 64
+     * rows dgemv is faster in every run; below, calls take microseconds either way and small dgemv calls were
+     * erratic (up to 100x slower than the loop in some runs).
+     */
+    static final int MIN_BLAS_ROWS = 64;
 
     /**
      * The dense kernel: for each chunk of c rows (X, c x d: read in place when the rows are consecutive storage

@@ -126,8 +126,12 @@ public final class SoftmaxModel implements Model {
         }
     }
 
-    /** Fewest rows for which a dense block goes through BLAS (VectorBLAS: 4x slower on 1 row, 2x faster on 8). */
-    static final int MIN_BLAS_ROWS = 8;
+    /**
+     * Fewest rows for which a dense block goes through BLAS. Measured with VectorBLAS (docs/BENCHMARKS.md): from 64
+     * rows BLAS is faster in every run; below, calls take microseconds either way and VectorBLAS's small products
+     * were erratic (up to 2x slower than the loop in some runs).
+     */
+    static final int MIN_BLAS_ROWS = 64;
 
     /**
      * The dense kernel. For each chunk of c rows ({@link Blas#chunkRows}: 256 unless d is very large), with X (c x d) the chunk's rows (read in place when the rows are
