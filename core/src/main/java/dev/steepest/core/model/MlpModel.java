@@ -526,9 +526,9 @@ public final class MlpModel implements Model {
      * </pre>
      * Chunks have {@link Blas#chunkRows} rows (256 unless the network is very wide), so the per-thread scratch
      * ({@link Blas#scratch}) is chunk x (d + sum of widths + 2 x widest) doubles, at most 8 MiB. Unlike the loops,
-     * BLAS does not skip zero activations. Measured with VectorBLAS (docs/BENCHMARKS.md): 0.85-0.94 of the loops'
-     * time from 64 rows on, 0.25-0.67 on 1 to 4 rows (where the loops' per-call transposes of the weights
-     * dominate), and 1.04-1.45 on 8 rows; the loops are kept for CSR blocks only, not for that one band.
+     * BLAS does not skip zero activations. Measured with VectorBLAS (docs/BENCHMARKS.md): 0.85-0.98 of the loops'
+     * time from 64 rows on, 0.26-0.67 on 1 to 4 rows (where the loops' per-call transposes of the weights
+     * dominate), and 1.17-1.45 on 8 rows; the loops are kept for CSR blocks only, not for that one band.
      */
     void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc) {
         accumulateDense(block, rows, count, params, acc, denseChunk);
