@@ -10,11 +10,12 @@ import dev.ludovic.netlib.blas.JavaBLAS;
  * Java Vector API) when the JVM runs with {@code --add-modules=jdk.incubator.vector} (Spark 4's JVM options, the
  * launcher's and the tests' include it), else the plain-Java {@code Java11BLAS}. Not netlib's default
  * {@link dev.ludovic.netlib.blas.BLAS#getInstance()}, which prefers a native {@code libblas.so.3} whenever one
- * loads, for two measured reasons (docs/BENCHMARKS.md): on the project's machines that library is Debian's
- * unoptimized reference BLAS ({@code libblas3}), about 7x slower than our loops on the MLP kernel; and a native
+ * loads, for two reasons: on the project's machines that library is Debian's unoptimized reference BLAS
+ * ({@code libblas3}), which made the MLP kernel 5-11x slower than our loops (docs/BENCHMARKS.md); and a native
  * library that differs from host to host would make executors round differently, where the same JVM flags give
- * every executor the same Java implementation and so the same bits. {@code -Dsteepest.blas=native} opts in to
- * netlib's default choice (for a host with a tuned native BLAS such as OpenBLAS).
+ * every executor the same Java implementation (only a different CPU vector width could still change VectorBLAS's
+ * order of summation). {@code -Dsteepest.blas=native} opts in to netlib's default choice (for hosts with a tuned
+ * native BLAS such as OpenBLAS).
  *
  * <p>Matrices in the kernels are row-major, netlib's are column-major: a row-major {@code r x c} matrix is
  * netlib's {@code c x r} matrix with leading dimension {@code c}.

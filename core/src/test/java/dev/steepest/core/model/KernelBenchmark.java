@@ -20,9 +20,12 @@ import java.util.function.Consumer;
  * run by hand (docs/BENCHMARKS.md):
  * <pre>
  *   mvn -q -B -pl core test-compile
- *   java --add-modules=jdk.incubator.vector -cp core/target/classes:core/target/test-classes:$(ls ~/.m2/repository/dev/ludovic/netlib/blas/3.0.4/blas-3.0.4.jar) \
- *     dev.steepest.core.model.KernelBenchmark [rounds]
+ *   mvn -q -B -pl core dependency:build-classpath -Dmdep.outputFile=/tmp/core-cp.txt
+ *   java --add-modules=jdk.incubator.vector -cp core/target/classes:core/target/test-classes:$(cat /tmp/core-cp.txt) \
+ *     dev.steepest.core.model.KernelBenchmark [rounds [chunks]]
  * </pre>
+ * {@code -Dsteepest.blas=native} times netlib's native choice instead ({@link Blas}); {@code chunks} sweeps the
+ * dense kernels' chunk size instead of the row counts.
  * It lives in the model package because it calls the package-private kernel variants.
  */
 public final class KernelBenchmark {
