@@ -25,29 +25,33 @@ import java.util.SplittableRandom;
  * ({@code n_out}). {@link #groups()} has one group per weight matrix, {@code layer<l>.weights} (regularized), and
  * one per bias, {@code layer<l>.bias} (not regularized), in that order.
  *
- * <p>The block kernel works on chunks of {@value #CHUNK} rows with matrix–matrix loops in i-k-j order (the
- * innermost loop runs along a row of the right-hand matrix and a row of the result, so the JIT vectorizes it; the
- * middle dimension is tiled so that a tile of the right-hand matrix stays in cache):
+ * <p>The block kernel computes each chunk of rows with matrix–matrix products:
  * <pre>
- *   forward   Z_l = A_{l-1} W_l^T + b_l,  A_l = f(Z_l)          (W_l^T transposed once per call)
+ *   forward   Z_l = A_{l-1} W_l^T + b_l,  A_l = f(Z_l)          (A_{-1} = the chunk's input rows X)
  *   head      D_L = w_i * dl_i/dz                                (row weights folded into the deltas)
  *   backward  grad b_l += column sums of D_l,  grad W_l += D_l^T A_{l-1},
  *             D_{l-1} = (D_l W_l) .* f'(A_{l-1})
  * </pre>
- * Exact zeros of the left operand are skipped (sparse inputs, ReLU outputs). Dense input rows are gathered into a
- * chunk buffer. CSR input rows are never densified: layer 0 adds rows of {@code W_0^T} per non-zero and its
- * gradient is kept transposed; when the call has fewer non-zeros than features (a small batch of wide sparse rows)
- * {@code W_0} is read and its gradient written in place instead, so the call costs O(nnz h_1) and not
- * O(d h_1). Gradients are summed per call in local buffers and added to the accumulator once. For a fresh
- * accumulator, dense and CSR blocks of the same rows give identical sums (up to the sign of zero), and a softmax
- * MLP without hidden layers gives exactly the sums of {@link SoftmaxModel} on a dense block. Work buffers (about
- * three times the parameter count, plus a few chunk-sized matrices) are allocated per call; the model itself is
- * immutable and safe to share between concurrent tasks.
+ * Dense blocks ({@link #accumulateDense}) do every product with BLAS {@code dgemm} ({@link Blas}) on chunks of up to
+ * {@value Blas#MAX_CHUNK} rows, reading the weights in place and adding the weight gradients straight into the
+ * accumulator; scratch is per thread. CSR blocks ({@link #accumulateLoops}) use hand-written loops on chunks of
+ * {@value #CHUNK} rows in i-k-j order (the innermost loop runs along a row of the right-hand matrix and a row of the
+ * result, so the JIT vectorizes it; the middle dimension is tiled so that a tile of the right-hand matrix stays in
+ * cache), skipping exact zeros of the left operand (sparse inputs, ReLU outputs). CSR input rows are never
+ * densified: layer 0 adds rows of {@code W_0^T} per non-zero and its gradient is kept transposed; when the call has
+ * fewer non-zeros than features (a small batch of wide sparse rows) {@code W_0} is read and its gradient written in
+ * place instead, so the call costs O(nnz h_1) and not O(d h_1). The loop kernel sums gradients per call in local
+ * buffers (about three times the parameter count, allocated per call) and adds them to the accumulator once.
+ * Dense and CSR blocks of the same rows give the same sums up to the order of summation (BLAS's against the
+ * loops'); a softmax MLP without hidden layers gives exactly the sums of {@link SoftmaxModel} on a dense block of
+ * at least {@link SoftmaxModel#MIN_BLAS_ROWS} rows (the same BLAS calls in the same order, as long as both get
+ * the same chunk size, i.e. for d up to about 4000). The model itself is immutable and safe to share between
+ * concurrent tasks.
  */
 public final class MlpModel implements Model {
     private static final long serialVersionUID = 1L;
 
-    /** Rows per chunk of the block kernel. */
+    /** Rows per chunk of the loop kernel (CSR blocks). */
     public static final int CHUNK = 64;
     /** Doubles of the right-hand matrix per tile of {@link #gemmAcc} (128 KiB). */
     private static final int TILE = 1 << 14;
@@ -96,6 +100,8 @@ public final class MlpModel implements Model {
     private final int[] weightOffset;
     private final int[] biasOffset;
     private final int numParameters;
+    /** Rows per chunk of the dense (BLAS) kernel: {@link Blas#chunkRows} of its scratch doubles per row. */
+    private final int denseChunk;
 
     /**
      * @param numFeatures input width d
@@ -141,6 +147,13 @@ public final class MlpModel implements Model {
             throw new IllegalArgumentException("too many parameters for one array: more than " + offset);
         }
         numParameters = (int) offset;
+        long perRow = numFeatures;
+        int widest = 1;
+        for (int l = 1; l < sizes.length; l++) {
+            perRow += sizes[l];
+            widest = Math.max(widest, sizes[l]);
+        }
+        denseChunk = Blas.chunkRows(perRow + 2L * widest);
     }
 
     @Override public String type() { return "mlp"; }
@@ -283,7 +296,6 @@ public final class MlpModel implements Model {
         double[][] delta;
         double[][] deltaNext;
         final double[][] deltaT;
-        final double[] scores;
         /**
          * Local gradient sums, added to the accumulator once per call: {@code gw[l]} for W_l (n_out rows of n_in),
          * except {@code gw[0]} for sparse input, which holds the transpose (d rows of n_out) or is null (direct);
@@ -329,7 +341,6 @@ public final class MlpModel implements Model {
                 delta = new double[chunk][widest];
                 deltaNext = new double[chunk][widest];
                 deltaT = new double[widest][chunk];
-                scores = new double[numOutputs];
                 gw = new double[layers][][];
                 gb = new double[layers][];
                 for (int l = 0; l < layers; l++) {
@@ -344,7 +355,6 @@ public final class MlpModel implements Model {
                 }
             } else {
                 deltaT = null;
-                scores = new double[numOutputs];
                 gw = null;
                 gb = null;
             }
@@ -401,19 +411,35 @@ public final class MlpModel implements Model {
         return m;
     }
 
+    /**
+     * Adds the weighted loss and gradient of the rows. Dense blocks go through {@link #accumulateDense} (the
+     * matrix products by BLAS), CSR blocks through {@link #accumulateLoops} (the first layer touches only the
+     * non-zeros). Both compute the same sums up to the order of summation.
+     */
     @Override
     public void accumulate(Block block, int[] rows, int count, double[] params, Accumulator acc) {
         checkBlock(block);
         checkParams(params);
         if (count <= 0) return;
-        double[] grad = acc.gradientSum();
-        if (grad.length != numParameters) {
-            throw new IllegalArgumentException("accumulator has " + grad.length + " parameters, model "
+        if (acc.gradientSum().length != numParameters) {
+            throw new IllegalArgumentException("accumulator has " + acc.gradientSum().length + " parameters, model "
                     + numParameters);
         }
+        if (block.isSparse()) {
+            accumulateLoops(block, rows, count, params, acc);
+        } else {
+            accumulateDense(block, rows, count, params, acc);
+        }
+    }
+
+    /**
+     * The hand-written loop kernel (see the class comment): the path for CSR blocks, and for dense blocks the
+     * baseline that {@code KernelBenchmark} times against {@link #accumulateDense}.
+     */
+    void accumulateLoops(Block block, int[] rows, int count, double[] params, Accumulator acc) {
+        double[] grad = acc.gradientSum();
         Work work = new Work(block, rows, count, params, true);
         int last = numLayers() - 1;
-        int k = numOutputs;
         for (int start = 0; start < count; start += CHUNK) {
             int c = Math.min(CHUNK, count - start);
             forward(block, rows, start, c, params, work);
@@ -422,34 +448,170 @@ public final class MlpModel implements Model {
             for (int i = 0; i < c; i++) {
                 int row = rows == null ? start + i : rows[start + i];
                 double w = block.weight(row);
-                double[] zi = z[i];
-                double[] di = delta[i];
-                double loss;
-                switch (head) {
-                    case SOFTMAX -> {
-                        double[] s = work.scores;
-                        System.arraycopy(zi, 0, s, 0, k);
-                        loss = SoftmaxModel.lossAndResiduals(s, classLabel(block, row));
-                        for (int j = 0; j < k; j++) di[j] = w * s[j];
-                    }
-                    case LOGISTIC -> {
-                        double m = zi[0];
-                        double y = block.label(row);
-                        loss = logisticLoss(m, y);
-                        double g = m > 0 ? (1 - y) - LogisticLoss.sigmoid(-m) : LogisticLoss.sigmoid(m) - y;
-                        di[0] = w * g;
-                    }
-                    default -> {
-                        double r = zi[0] - block.label(row);
-                        loss = 0.5 * r * r;
-                        di[0] = w * r;
-                    }
-                }
-                acc.addRow(w * loss, w);
+                acc.addRow(w * headRow(block, row, w, z[i], 0, delta[i], 0), w);
             }
             backward(block, rows, start, c, grad, work);
         }
         work.flush(block.isSparse(), grad);
+    }
+
+    /**
+     * The head of one row: from its output-layer values {@code z[zOff .. zOff + K)} writes the weighted output
+     * deltas {@code w * dl/dz} into {@code delta[dOff .. dOff + K)} and returns the unweighted loss.
+     */
+    private double headRow(Block block, int row, double w, double[] z, int zOff, double[] delta, int dOff) {
+        switch (head) {
+            case SOFTMAX -> {
+                int k = numOutputs;
+                System.arraycopy(z, zOff, delta, dOff, k);
+                double loss = SoftmaxModel.lossAndResiduals(delta, dOff, k, classLabel(block, row));
+                for (int j = 0; j < k; j++) delta[dOff + j] *= w;
+                return loss;
+            }
+            case LOGISTIC -> {
+                double m = z[zOff];
+                double y = block.label(row);
+                double g = m > 0 ? (1 - y) - LogisticLoss.sigmoid(-m) : LogisticLoss.sigmoid(m) - y;
+                delta[dOff] = w * g;
+                return logisticLoss(m, y);
+            }
+            default -> {
+                double r = z[zOff] - block.label(row);
+                delta[dOff] = w * r;
+                return 0.5 * r * r;
+            }
+        }
+    }
+
+    /** Per-call views of this thread's scratch buffers for the dense kernel (see {@link Blas#scratch}). */
+    private final class DenseWork {
+        /** Gathered input rows (chunk x d), or null when the rows are read in place. */
+        final double[] gathered;
+        /** {@code out[l]}: layer l's outputs for the chunk, row-major (chunk x n_{l+1}). */
+        final double[][] out;
+        /** Deltas of the current layer and the one below (chunk x widest each). */
+        double[] delta;
+        double[] next;
+        /** The chunk's input rows: {@code in[inOff + i * d + j]}. */
+        double[] in;
+        int inOff;
+
+        DenseWork(int[] rows, int count, int chunkRows, boolean gradient) {
+            int chunk = Math.min(chunkRows, count);
+            int layers = numLayers();
+            gathered = rows == null ? null : Blas.scratch(0, chunk * numFeatures);
+            out = new double[layers][];
+            int widest = 1;
+            for (int l = 0; l < layers; l++) {
+                out[l] = Blas.scratch(3 + l, chunk * sizes[l + 1]);
+                widest = Math.max(widest, sizes[l + 1]);
+            }
+            if (gradient) {
+                delta = Blas.scratch(1, chunk * widest);
+                next = Blas.scratch(2, chunk * widest);
+            }
+        }
+    }
+
+    /**
+     * The dense kernel: the loop kernel's algorithm with every matrix product done by BLAS {@code dgemm} on
+     * row-major chunk matrices, reading the weights in place from {@code params} and adding the weight gradients
+     * straight into the accumulator. For each chunk of c rows (X: the rows, read in place when they are
+     * consecutive storage rows, else gathered):
+     * <pre>
+     *   forward   Z_l = A_{l-1} W_l^T (dgemm), Z_l[i] += b_l, A_l = f(Z_l); A_{-1} = X
+     *   head      D_L[i] = w_i * dl_i/dz
+     *   backward  grad W_l += D_l^T A_{l-1} (dgemm), grad b_l += column sums of D_l (row order),
+     *             D_{l-1} = (D_l W_l) .* f'(A_{l-1}) (dgemm)
+     * </pre>
+     * Chunks have {@link Blas#chunkRows} rows (256 unless the network is very wide), so the per-thread scratch
+     * ({@link Blas#scratch}) is chunk x (d + sum of widths + 2 x widest) doubles, at most 8 MiB. Unlike the loops,
+     * BLAS does not skip zero activations. Measured with VectorBLAS (docs/BENCHMARKS.md): 0.85-0.98 of the loops'
+     * time from 64 rows on, 0.26-0.67 on 1 to 4 rows (where the loops' per-call transposes of the weights
+     * dominate), and 1.17-1.45 on 8 rows; the loops are kept for CSR blocks only, not for that one band.
+     */
+    void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc) {
+        accumulateDense(block, rows, count, params, acc, denseChunk);
+    }
+
+    /** {@link #accumulateDense} with chunks of {@code chunk} rows (the benchmark varies it). */
+    void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc, int chunk) {
+        double[] grad = acc.gradientSum();
+        DenseWork work = new DenseWork(rows, count, chunk, true);
+        int last = numLayers() - 1;
+        int k = numOutputs;
+        for (int start = 0; start < count; start += chunk) {
+            int c = Math.min(chunk, count - start);
+            forwardDense(block, rows, start, c, params, work);
+            double[] z = work.out[last];
+            double[] delta = work.delta;
+            for (int i = 0; i < c; i++) {
+                int row = rows == null ? start + i : rows[start + i];
+                double w = block.weight(row);
+                acc.addRow(w * headRow(block, row, w, z, i * k, delta, i * k), w);
+            }
+            backwardDense(c, params, grad, work);
+        }
+    }
+
+    /** Layer outputs of rows {@code start .. start + c)} of the row list into {@code work.out}, by dgemm. */
+    private void forwardDense(Block block, int[] rows, int start, int c, double[] params, DenseWork work) {
+        int d = numFeatures;
+        double[] v = block.values();
+        if (rows == null) {
+            work.in = v;
+            work.inOff = start * d;
+        } else {
+            double[] x = work.gathered;
+            for (int i = 0; i < c; i++) System.arraycopy(v, rows[start + i] * d, x, i * d, d);
+            work.in = x;
+            work.inOff = 0;
+        }
+        int layers = numLayers();
+        double[] a = work.in;
+        int aOff = work.inOff;
+        for (int l = 0; l < layers; l++) {
+            int nIn = sizes[l];
+            int nOut = sizes[l + 1];
+            double[] z = work.out[l];
+            // Z^T (n_out x c, column-major) = (W_l, n_in x n_out column-major)^T A^T (n_in x c)
+            Blas.BLAS.dgemm("T", "N", nOut, c, nIn, 1.0, params, weightOffset[l], nIn, a, aOff, nIn, 0.0, z, 0, nOut);
+            int b = biasOffset[l];
+            for (int i = 0; i < c; i++) {
+                int off = i * nOut;
+                for (int j = 0; j < nOut; j++) z[off + j] += params[b + j];
+            }
+            if (l < layers - 1) activation.applyInPlace(z, 0, c * nOut);
+            a = z;
+            aOff = 0;
+        }
+    }
+
+    /** Adds the chunk's gradient into {@code grad}, starting from the output deltas in {@code work.delta}. */
+    private void backwardDense(int c, double[] params, double[] grad, DenseWork work) {
+        for (int l = numLayers() - 1; l >= 0; l--) {
+            int nIn = sizes[l];
+            int nOut = sizes[l + 1];
+            double[] delta = work.delta;
+            int bo = biasOffset[l];
+            for (int i = 0; i < c; i++) {
+                int off = i * nOut;
+                for (int j = 0; j < nOut; j++) grad[bo + j] += delta[off + j];
+            }
+            double[] a = l == 0 ? work.in : work.out[l - 1];
+            int aOff = l == 0 ? work.inOff : 0;
+            // grad W_l^T (n_in x n_out, column-major) += A^T (n_in x c) D (c x n_out)
+            Blas.BLAS.dgemm("N", "T", nIn, nOut, c, 1.0, a, aOff, nIn, delta, 0, nOut, 1.0, grad, weightOffset[l], nIn);
+            if (l > 0) {
+                // D_{l-1}^T (n_in x c, column-major) = (W_l, n_in x n_out column-major) D^T (n_out x c)
+                double[] next = work.next;
+                Blas.BLAS.dgemm("N", "N", nIn, c, nOut, 1.0, params, weightOffset[l], nIn, delta, 0, nOut, 0.0,
+                        next, 0, nIn);
+                activation.multiplyByDerivative(next, work.out[l - 1], 0, c * nIn);
+                work.next = delta;
+                work.delta = next;
+            }
+        }
     }
 
     /** {@code log(1 + e^m) - y m} without overflow or cancellation, as {@link LogisticLoss#value}. */
@@ -457,40 +619,56 @@ public final class MlpModel implements Model {
         return m > 0 ? (1 - y) * m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)) - y * m;
     }
 
+    /** Evaluates every row: dense blocks by the dense kernel's forward pass, CSR blocks by the loops'. */
     @Override
     public void evaluate(Block block, double[] params, Evaluation eval) {
         checkBlock(block);
         checkParams(params);
         int n = block.numRows();
         if (n == 0) return;
-        Work work = new Work(block, null, n, params, false);
         int k = numOutputs;
-        for (int start = 0; start < n; start += CHUNK) {
-            int c = Math.min(CHUNK, n - start);
-            forward(block, null, start, c, params, work);
-            double[][] z = work.out[numLayers() - 1];
+        int last = numLayers() - 1;
+        Work work = block.isSparse() ? new Work(block, null, n, params, false) : null;
+        DenseWork dense = block.isSparse() ? null : new DenseWork(null, n, denseChunk, false);
+        int chunk = block.isSparse() ? CHUNK : denseChunk;
+        double[] s = new double[k];
+        for (int start = 0; start < n; start += chunk) {
+            int c = Math.min(chunk, n - start);
+            double[] z;
+            int stride;
+            if (dense != null) {
+                forwardDense(block, null, start, c, params, dense);
+                z = dense.out[last];
+                stride = k;
+            } else {
+                forward(block, null, start, c, params, work);
+                z = null;
+                stride = 0;
+            }
             for (int i = 0; i < c; i++) {
                 int row = start + i;
                 double w = block.weight(row);
-                double[] zi = z[i];
+                if (z != null) {
+                    System.arraycopy(z, i * stride, s, 0, k);
+                } else {
+                    System.arraycopy(work.out[last][i], 0, s, 0, k);
+                }
                 switch (head) {
                     case SOFTMAX -> {
-                        double[] s = work.scores;
-                        System.arraycopy(zi, 0, s, 0, k);
                         int best = 0;
                         for (int j = 1; j < k; j++) if (s[j] > s[best]) best = j;
                         int y = classLabel(block, row);
                         eval.addClassified(w, SoftmaxModel.lossAndResiduals(s, y), y, best);
                     }
                     case LOGISTIC -> {
-                        double m = zi[0];
+                        double m = s[0];
                         double y = block.label(row);
                         eval.addClassified(w, logisticLoss(m, y), (int) y, m > 0 ? 1 : 0);
                         eval.addScore(w, y, m);
                     }
                     default -> {
-                        double r = zi[0] - block.label(row);
-                        eval.addRegressed(w, 0.5 * r * r, zi[0], block.label(row));
+                        double r = s[0] - block.label(row);
+                        eval.addRegressed(w, 0.5 * r * r, s[0], block.label(row));
                     }
                 }
             }

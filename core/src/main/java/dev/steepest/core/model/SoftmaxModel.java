@@ -76,22 +76,27 @@ public final class SoftmaxModel implements Model {
      * correct row keeps its tiny loss and gradient (as {@link LogisticLoss} does; K = 2 agrees with it).
      */
     static double lossAndResiduals(double[] scores, int y) {
+        return lossAndResiduals(scores, 0, scores.length, y);
+    }
+
+    /** {@link #lossAndResiduals(double[], int)} on the K scores {@code s[off .. off + k)}. */
+    static double lossAndResiduals(double[] s, int off, int k, int y) {
         int a = 0;
-        for (int k = 1; k < scores.length; k++) if (scores[k] > scores[a]) a = k;
-        double max = scores[a];
-        double my = scores[y];
+        for (int c = 1; c < k; c++) if (s[off + c] > s[off + a]) a = c;
+        double max = s[off + a];
+        double my = s[off + y];
         double others = 0.0;
-        for (int k = 0; k < scores.length; k++) {
-            if (k == a) continue;
-            scores[k] = Math.exp(scores[k] - max);
-            others += scores[k];
+        for (int c = 0; c < k; c++) {
+            if (c == a) continue;
+            s[off + c] = Math.exp(s[off + c] - max);
+            others += s[off + c];
         }
         double inv = 1.0 / (1.0 + others);
-        for (int k = 0; k < scores.length; k++) scores[k] = k == a ? inv : scores[k] * inv;
+        for (int c = 0; c < k; c++) s[off + c] = c == a ? inv : s[off + c] * inv;
         if (y == a) {
-            scores[y] = -others * inv;
+            s[off + y] = -others * inv;
         } else {
-            scores[y] -= 1.0;
+            s[off + y] -= 1.0;
         }
         return (max - my) + Math.log1p(others);
     }
@@ -105,8 +110,96 @@ public final class SoftmaxModel implements Model {
         return c;
     }
 
+    /**
+     * Adds the weighted loss and gradient of the rows. A dense block goes through {@link #accumulateDense}: chunks
+     * of up to {@value Blas#MAX_CHUNK} rows, scores and gradient as two matrix products by BLAS. A CSR block goes
+     * row by row over the non-zeros only ({@link #accumulateRows}), as does a dense call of fewer than
+     * {@value #MIN_BLAS_ROWS} rows, where BLAS's per-call cost is not paid back (measured by
+     * {@code KernelBenchmark}, docs/BENCHMARKS.md).
+     */
     @Override
     public void accumulate(Block block, int[] rows, int count, double[] params, Accumulator acc) {
+        if (!block.isSparse() && count >= MIN_BLAS_ROWS) {
+            accumulateDense(block, rows, count, params, acc);
+        } else {
+            accumulateRows(block, rows, count, params, acc);
+        }
+    }
+
+    /**
+     * Fewest rows for which a dense block goes through BLAS. Measured with VectorBLAS (docs/BENCHMARKS.md): from 64
+     * rows BLAS is faster in every run; below, calls take microseconds either way and VectorBLAS's small products
+     * were erratic (up to 2x slower than the loop in some runs).
+     */
+    static final int MIN_BLAS_ROWS = 64;
+
+    /**
+     * The dense kernel. For each chunk of c rows ({@link Blas#chunkRows}: 256 unless d is very large), with X (c x d) the chunk's rows (read in place when the rows are
+     * consecutive storage rows, else gathered into a per-thread buffer), W the K x d coefficients and b the
+     * intercepts:
+     * <pre>
+     *   S = X W^T                 (dgemm; then S[i][k] += b_k)
+     *   loss_i, R[i] = lossAndResiduals(S[i], y_i),  R[i] *= w_i
+     *   grad W += R^T X           (dgemm, added into the accumulator)
+     *   grad b += column sums of R (in row order)
+     * </pre>
+     * Equal to the row-by-row loop {@link #accumulateRows} up to the order in which BLAS sums the products.
+     */
+    void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc) {
+        accumulateDense(block, rows, count, params, acc, denseChunk());
+    }
+
+    /** Rows per chunk of the dense kernel: {@link Blas#chunkRows} of its d + K scratch doubles per row. */
+    private int denseChunk() {
+        return Blas.chunkRows((long) numFeatures + numClasses);
+    }
+
+    /** {@link #accumulateDense} with chunks of {@code chunkRows} rows (the benchmark varies it). */
+    void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc, int chunkRows) {
+        int d = numFeatures;
+        int k = numClasses;
+        int bias = k * d;
+        double[] grad = acc.gradientSum();
+        double[] v = block.values();
+        int chunk = Math.min(chunkRows, count);
+        double[] gathered = rows == null ? null : Blas.scratch(0, chunk * d);
+        double[] s = Blas.scratch(1, chunk * k);
+        for (int start = 0; start < count; start += chunkRows) {
+            int c = Math.min(chunkRows, count - start);
+            double[] x;
+            int xOff;
+            if (rows == null) {
+                x = v;
+                xOff = start * d;
+            } else {
+                for (int i = 0; i < c; i++) System.arraycopy(v, rows[start + i] * d, gathered, i * d, d);
+                x = gathered;
+                xOff = 0;
+            }
+            // S^T (K x c, column-major) = W (d x K column-major, i.e. row-major K x d)^T X^T
+            Blas.BLAS.dgemm("T", "N", k, c, d, 1.0, params, 0, d, x, xOff, d, 0.0, s, 0, k);
+            for (int i = 0; i < c; i++) {
+                int row = rows == null ? start + i : rows[start + i];
+                int y = label(block, row);
+                double w = block.weight(row);
+                int off = i * k;
+                if (fitIntercept) for (int j = 0; j < k; j++) s[off + j] += params[bias + j];
+                acc.addRow(w * lossAndResiduals(s, off, k, y), w);
+                for (int j = 0; j < k; j++) s[off + j] *= w;
+            }
+            // grad W^T (d x K column-major) += X^T (d x c) R (c x K)
+            Blas.BLAS.dgemm("N", "T", d, k, c, 1.0, x, xOff, d, s, 0, k, 1.0, grad, 0, d);
+            if (fitIntercept) {
+                for (int i = 0; i < c; i++) {
+                    int off = i * k;
+                    for (int j = 0; j < k; j++) grad[bias + j] += s[off + j];
+                }
+            }
+        }
+    }
+
+    /** The row-by-row kernel: for CSR blocks (touching only the non-zeros) and tiny calls. */
+    void accumulateRows(Block block, int[] rows, int count, double[] params, Accumulator acc) {
         double[] grad = acc.gradientSum();
         double[] p = new double[numClasses];
         int d = numFeatures;
@@ -139,15 +232,37 @@ public final class SoftmaxModel implements Model {
         }
     }
 
+    /**
+     * Adds every row to the evaluation sums. A dense block's scores come from the dense kernel's product
+     * ({@code S = X W^T + b} by BLAS, a chunk of rows at a time), a CSR block's from {@link #scores}.
+     */
     @Override
     public void evaluate(Block block, double[] params, Evaluation eval) {
-        double[] p = new double[numClasses];
-        for (int row = 0; row < block.numRows(); row++) {
-            int y = label(block, row);
-            scores(block, row, params, p);
-            int best = 0;
-            for (int k = 1; k < numClasses; k++) if (p[k] > p[best]) best = k;
-            eval.addClassified(block.weight(row), lossAndResiduals(p, y), y, best);
+        int n = block.numRows();
+        int k = numClasses;
+        int d = numFeatures;
+        int bias = k * d;
+        double[] p = new double[k];
+        int chunk = block.isSparse() ? n : denseChunk();
+        double[] s = block.isSparse() ? null : Blas.scratch(1, Math.min(chunk, n) * k);
+        for (int start = 0; start < n; start += chunk) {
+            int c = Math.min(chunk, n - start);
+            if (s != null) {
+                Blas.BLAS.dgemm("T", "N", k, c, d, 1.0, params, 0, d, block.values(), start * d, d, 0.0, s, 0, k);
+            }
+            for (int i = 0; i < c; i++) {
+                int row = start + i;
+                int y = label(block, row);
+                if (s != null) {
+                    System.arraycopy(s, i * k, p, 0, k);
+                    if (fitIntercept) for (int j = 0; j < k; j++) p[j] += params[bias + j];
+                } else {
+                    scores(block, row, params, p);
+                }
+                int best = 0;
+                for (int j = 1; j < k; j++) if (p[j] > p[best]) best = j;
+                eval.addClassified(block.weight(row), lossAndResiduals(p, y), y, best);
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link MlpModel}'s chunked block kernel against {@link MlpReference} (naive, one row at a time), across the
  * chunk boundaries (blocks of 1, 7, 64, 65 and 200 rows with 64-row chunks), dense and CSR storage (both CSR
  * modes: transposed first layer and in-place first layer for few non-zeros), all rows and shuffled subsets with
- * repeats; dense = CSR exactly; evaluation and single-row outputs; argument checks and serialization.
+ * repeats; evaluation and single-row outputs; argument checks and serialization.
  */
 class MlpKernelTest {
     private static final double REL = 1e-10;
@@ -92,7 +92,8 @@ class MlpKernelTest {
                 Accumulator b = run(model, sparse, rows, count, params);
                 assertMatches(ref, a, what + " dense");
                 assertMatches(ref, b, what + " sparse");
-                assertIdentical(a, b, what + ": dense = sparse");
+                // dense (BLAS) and CSR (loops) sum in different orders: each is held to the reference instead of
+                // to the other bit for bit
             }
         }
     }

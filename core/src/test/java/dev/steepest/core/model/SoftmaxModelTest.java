@@ -82,7 +82,7 @@ class SoftmaxModelTest {
     // The naive reference: one row at a time, straight from the row arrays, Math.exp and loops.
 
     /** {lossSum, weightSum, count, gradient...} of rows {@code rows[0..count)} (or 0..count-1 when null). */
-    private static double[] reference(int k, boolean intercept, TestData.Rows r, int[] rows, int count,
+    static double[] reference(int k, boolean intercept, TestData.Rows r, int[] rows, int count,
                                       double[] params) {
         int d = r.d();
         int p = k * d + (intercept ? k : 0);
