@@ -123,7 +123,7 @@ public final class BlockLoader {
         Skipping skipping = skipping(df, staged, labels, opt);
         Dataset<Row> rows = encode(skipping.good, spec);
         int target = opt.partitions() != null ? opt.partitions()
-                : Math.max(rows.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
+                : Math.max(staged.inputPartitions, spark.sparkContext().defaultParallelism());
         // A plain repartition interleaves rows in shuffle-fetch order; hashing a stable row id and sorting by it
         // inside each partition gives the same blocks on every run.
         rows = rows.withColumn(ROW_ID, functions.monotonically_increasing_id())
@@ -156,7 +156,8 @@ public final class BlockLoader {
      * A data set read into staged rows. {@code numericFeatures}: the numeric feature count, or -1 when the largest
      * LibSVM index decides it; {@code numericNames}: their names (null: f0, f1, ...).
      */
-    private record Staged(Dataset<Row> rows, String key, String path, Configuration conf, boolean textLines,
+    private record Staged(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
+                          boolean textLines,
                           int numericFeatures, List<String> numericNames, List<String> categorical,
                           boolean sparse) {
     }
@@ -172,11 +173,39 @@ public final class BlockLoader {
         };
     }
 
-    /** The files' lines as Hadoop records, one split per block of an uncompressed file, whole compressed files. */
+    /** Spark SQL's bytes per file partition ({@code spark.sql.files.maxPartitionBytes}, 128 MiB by default). */
+    private static long partitionBytes(SparkSession spark) {
+        return org.apache.spark.network.util.JavaUtils.byteStringAsBytes(
+                spark.conf().get("spark.sql.files.maxPartitionBytes", "128m"));
+    }
+
+    /**
+     * How many partitions Spark's own file readers would give text input: the total size over
+     * {@code spark.sql.files.maxPartitionBytes}, so a directory of many small files does not become as many blocks
+     * (each one a task in every step).
+     */
+    private static int inputPartitions(SparkSession spark, Configuration conf, List<Path> files) {
+        long total = 0;
+        try {
+            for (Path f : files) total += f.getFileSystem(conf).getFileStatus(f).getLen();
+        } catch (IOException e) {
+            return files.size();
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (total + partitionBytes(spark) - 1) / partitionBytes(spark)));
+    }
+
+    /**
+     * The files' lines as Hadoop records: uncompressed files split in pieces of at least Spark SQL's partition
+     * size (Hadoop's default, the 32 MiB block of a local file system, would triple the tasks of Spark's CSV
+     * reader), compressed files whole. A configured {@code mapreduce.input.fileinputformat.split.maxsize} wins.
+     */
     private static JavaNewHadoopRDD<LongWritable, Text> lines(SparkSession spark, Configuration conf, List<Path> files) {
         try {
             Job job = Job.getInstance(new Configuration(conf));
             FileInputFormat.setInputPaths(job, files.toArray(new Path[0]));
+            if (conf.get(FileInputFormat.SPLIT_MAXSIZE) == null) {
+                FileInputFormat.setMinInputSplitSize(job, partitionBytes(spark));
+            }
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             return (JavaNewHadoopRDD<LongWritable, Text>) jsc.newAPIHadoopRDD(job.getConfiguration(),
                     WholeCompressedTextInputFormat.class, LongWritable.class, Text.class);
@@ -223,7 +252,8 @@ public final class BlockLoader {
                 names, label, weight, features, categorical, !opt.classification());
         JavaRDD<Row> rows = lines(spark, conf, files).mapPartitionsWithInputSplit(
                 (split, it) -> StagedRows.csv(key, ((FileSplit) split).getPath().toString(), it, plan), true);
-        return new Staged(spark.createDataFrame(rows, StagedRows.schema(categorical.length)), key, path, conf, true,
+        return new Staged(spark.createDataFrame(rows, StagedRows.schema(categorical.length)),
+                inputPartitions(spark, conf, files), key, path, conf, true,
                 features.length, numericNames, categoricalNames, false);
     }
 
@@ -238,7 +268,8 @@ public final class BlockLoader {
         boolean regression = !opt.classification();
         JavaRDD<Row> rows = lines(spark, conf, files).mapPartitionsWithInputSplit(
                 (split, it) -> StagedRows.libsvm(((FileSplit) split).getPath().toString(), it, d, regression), true);
-        return new Staged(spark.createDataFrame(rows, StagedRows.schema(0)), key, path, conf, true,
+        return new Staged(spark.createDataFrame(rows, StagedRows.schema(0)), inputPartitions(spark, conf, files), key,
+                path, conf, true,
                 d == null ? -1 : d, null, List.of(), true);
     }
 
@@ -302,7 +333,8 @@ public final class BlockLoader {
         JavaRDD<Row> rows = df.select(select.toArray(new Column[0])).javaRDD()
                 .map(r -> StagedRows.parquetRecord(r, plan));
         boolean sparse = vector && (train != null ? train.sparse() : categorical.length == 0);
-        return new Staged(spark.createDataFrame(rows, StagedRows.schema(categorical.length)), key, path, conf, false,
+        return new Staged(spark.createDataFrame(rows, StagedRows.schema(categorical.length)),
+                rows.getNumPartitions(), key, path, conf, false,
                 d, vector ? null : numericNames, categoricalNames, sparse);
     }
 
