@@ -93,15 +93,15 @@ public final class TrainingLoop {
         return all;
     }
 
+    /** A step to (re)do before the planner's next one: its plan and where it belongs. */
+    private record PendingStep(StepPlan plan, long epoch, long stepInEpoch) {
+    }
+
     /**
      * The last verified state: the parameters of a step whose loss and gradient passed the divergence checks, with
      * everything needed to redo that step from them (a backoff restores it). The arrays are never modified after
      * the snapshot (the loop replaces its parameter vector on each step), except {@code epochGradient}, copied.
      */
-    /** A step to (re)do before the planner's next one: its plan and where it belongs. */
-    private record PendingStep(StepPlan plan, long epoch, long stepInEpoch) {
-    }
-
     private record Snapshot(double[] params, OptState state, PolyakAverage.AverageState average, long iteration,
                             double lastLoss, StepPlan plan, long epoch, long stepInEpoch, double epochLoss,
                             double epochWeight, double[] epochGradient) {
