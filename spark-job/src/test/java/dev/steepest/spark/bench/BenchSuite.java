@@ -1,0 +1,749 @@
+package dev.steepest.spark.bench;
+
+import dev.steepest.core.data.Block;
+import dev.steepest.core.model.Accumulator;
+import dev.steepest.core.model.Evaluation;
+import dev.steepest.core.model.Model;
+import dev.steepest.core.model.Standardized;
+import dev.steepest.core.train.BatchPlanner;
+import dev.steepest.core.train.PartitionStep;
+import dev.steepest.core.train.StepPlan;
+import dev.steepest.core.train.TrainingLoop;
+import dev.steepest.core.train.TrainingOptions;
+import dev.steepest.core.train.TrainingResult;
+import dev.steepest.core.train.Validator;
+import dev.steepest.spark.SparkTestSupport;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.BlockLoader;
+import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.exec.SparkGradientSource;
+import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.SparkSessions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.mllib.optimization.GradientDescent;
+import org.apache.spark.mllib.optimization.LogisticGradient;
+import org.apache.spark.mllib.optimization.SimpleUpdater;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Issue 6's benchmark suite: ours against an anchor, side by side in one JVM and one Spark session, on the same
+ * cached data and master, medians over repeats, one table of ratios (ours / anchor). Not a test; run it with
+ * {@code spark-job/bin/steepest-bench} (docs/BENCHMARKS.md), or in quick mode from BenchSuiteSmokeTest.
+ *
+ * <pre>
+ *   BenchSuite [--quick] [--rows N] [--features D] [--sparse-features D] [--density F] [--only B1,B3]
+ *              [--repeats R] [--master M] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
+ * </pre>
+ *
+ * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5 and B6; synthetic dense (N x D, 10
+ * classes) and sparse (N x sparse-features, density) for B3, B4 and B6. Quick mode: tiny synthetic data for
+ * every row, one repeat, a small MLP: seconds, for the CI smoke test.
+ */
+public final class BenchSuite {
+    /** One line of the table. ratio = ours / anchor; {@code higherIsBetter} rows (throughput) aim at ratio ≥ target. */
+    record Result(String row, String what, double ours, double anchor, String unit, double target,
+                  boolean higherIsBetter, String note) {
+        double ratio() {
+            return ours / anchor;
+        }
+
+        String verdict() {
+            if (Double.isNaN(target)) return "";
+            if (!Double.isFinite(ratio())) return "n/a";
+            return (higherIsBetter ? ratio() >= target : ratio() <= target) ? "met" : "not met";
+        }
+    }
+
+    static final class Options {
+        boolean quick;
+        int rows = 100_000;
+        int features = 100;
+        int sparseFeatures = 2_000;
+        double density = 0.02;
+        Set<String> only = new LinkedHashSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B6"));
+        int repeats = 3;
+        String master = "local[2]";
+        Path fmnist;
+        Path work;
+        String python = "/usr/bin/python3";
+        Path torchScript;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            Path root = SparkTestSupport.repoRoot();
+            o.fmnist = root.resolve("data/fashion-mnist");
+            o.work = root.resolve("spark-job/target/bench-data");
+            o.torchScript = root.resolve("spark-job/src/test/python/torch_mlp_epoch.py");
+            boolean rowsSet = false;
+            boolean repeatsSet = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> o.quick = true;
+                    case "--rows" -> { o.rows = Integer.parseInt(args[++i]); rowsSet = true; }
+                    case "--features" -> o.features = Integer.parseInt(args[++i]);
+                    case "--sparse-features" -> o.sparseFeatures = Integer.parseInt(args[++i]);
+                    case "--density" -> o.density = Double.parseDouble(args[++i]);
+                    case "--only" -> o.only = new LinkedHashSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT)
+                            .split(",")));
+                    case "--repeats" -> { o.repeats = Integer.parseInt(args[++i]); repeatsSet = true; }
+                    case "--master" -> o.master = args[++i];
+                    case "--fmnist" -> o.fmnist = Paths.get(args[++i]);
+                    case "--work" -> o.work = Paths.get(args[++i]);
+                    case "--python" -> o.python = args[++i];
+                    case "--torch-script" -> o.torchScript = Paths.get(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            if (o.quick) {
+                if (!rowsSet) o.rows = 4_000;
+                if (!repeatsSet) o.repeats = 1;
+                o.features = Math.min(o.features, 20);
+                o.sparseFeatures = Math.min(o.sparseFeatures, 200);
+                o.density = Math.max(o.density, 0.05);
+            }
+            return o;
+        }
+    }
+
+    private final Options opt;
+    private final PrintStream log;
+    private final SparkSession spark;
+    private final JavaSparkContext jsc;
+    private final List<Result> results = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private BenchSuite(Options opt, PrintStream log, SparkSession spark) {
+        this.opt = opt;
+        this.log = log;
+        this.spark = spark;
+        this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    public static void main(String[] args) {
+        run(args, System.out, System.err);
+    }
+
+    /** Runs the suite; the table goes to {@code out}, progress to {@code log}. Returns the table's text. */
+    public static String run(String[] args, PrintStream out, PrintStream log) {
+        Options o = Options.parse(args);
+        SparkSession spark = session(o.master);
+        try {
+            BenchSuite suite = new BenchSuite(o, log, spark);
+            suite.runAll();
+            String table = suite.table();
+            out.print(table);
+            out.flush();
+            return table;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
+     * The CLI's session settings (Kryo with our registrator, UI off) except {@code spark.kryo.registrationRequired}:
+     * the anchors' own classes (Spark ML's aggregators, MLlib's tuples) are not registered, and their task results
+     * go through Kryo. Our classes are registered either way, so our serialization cost is unchanged.
+     */
+    static SparkSession session(String master) {
+        SparkConf conf = SparkSessions.conf(SparkTestSupport.config("data.train = x.csv\nmodel.type = linear\n"
+                + "spark.master = \"" + master + "\""));
+        conf.set("spark.ui.enabled", "false");
+        conf.set("spark.kryo.registrationRequired", "false");
+        conf.set("spark.sql.shuffle.partitions", "4");
+        SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+        if (active != null) active.stop();
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /** A cached data set and its test set (may be null), with the classes it has. */
+    record Data(String name, TrainingData train, TrainingData test, int numFeatures, int numClasses) {
+        long[] sizes() {
+            return train.partitionSizes();
+        }
+
+        JavaRDD<Block> blocks() {
+            return train.blocks();
+        }
+    }
+
+    private Data load(String name, String trainPath, String testPath, String modelType, String format) {
+        long t0 = System.nanoTime();
+        JobConfig cfg = SparkTestSupport.config("data.train = \"" + trainPath + "\"\nmodel.type = " + modelType
+                + "\ndata.partitions = " + spark.sparkContext().defaultParallelism()
+                + (format == null ? "" : "\ndata.format = " + format) + "\n");
+        BlockLoader.Options lo = BlockLoader.Options.of(cfg, Models.maxClasses(cfg));
+        TrainingData train = BlockLoader.loadTraining(spark, "data.train", trainPath, lo);
+        TrainingData test = testPath == null ? null
+                : BlockLoader.loadHeldOut(spark, "data.test", testPath, lo, train.spec());
+        double[] cls = train.spec().classes();
+        Data d = new Data(name, train, test, train.spec().numFeatures(), cls == null ? 0 : cls.length);
+        log.printf(Locale.ROOT, "loaded %s: %d rows x %d features, %d classes, %d partitions, %.1f MiB cached (%.1f s)%n",
+                name, train.numRows(), d.numFeatures, d.numClasses, train.partitionSizes().length,
+                train.cachedBytes() / 1048576.0, (System.nanoTime() - t0) / 1e9);
+        return d;
+    }
+
+    private Data fashionMnist() {
+        Path tr = opt.fmnist.resolve("train.csv");
+        Path te = opt.fmnist.resolve("test.csv");
+        if (!Files.exists(tr) || !Files.exists(te)) {
+            throw new IllegalStateException("Fashion-MNIST not found under " + opt.fmnist + ": export it with "
+                    + "../shared/tools/fashion-mnist-export data/fashion-mnist (spark-job/bin/steepest-bench does)");
+        }
+        return load("Fashion-MNIST", tr.toString(), te.toString(), "softmax", null);
+    }
+
+    private Data denseSynthetic(int rows) {
+        Path tr = Synthetic.dense(opt.work, rows, opt.features, 10, 1, 0);
+        // test rows: the same planted model, other rows (quick mode's B1 measures time to accuracy on them)
+        Path te = opt.quick ? Synthetic.dense(opt.work, Math.max(1000, rows / 10), opt.features, 10, 1, 1) : null;
+        return load("synthetic dense " + rows + " x " + opt.features, tr.toString(),
+                te == null ? null : te.toString(), "softmax", null);
+    }
+
+    private Data sparseSynthetic(int rows) {
+        Path tr = Synthetic.sparse(opt.work, rows, opt.sparseFeatures, opt.density, 2);
+        return load("synthetic sparse " + rows + " x " + opt.sparseFeatures + " (density " + opt.density + ")",
+                tr.toString(), null, "logistic", "libsvm");
+    }
+
+    // ---------------------------------------------------------------- running ours
+
+    private JobConfig cfg(String hocon) {
+        return SparkTestSupport.config("data.train = x.csv\n" + hocon);
+    }
+
+    /** Our trainer (the CLI's loop: Models, SparkGradientSource, TrainingLoop) on cached blocks. */
+    private TrainingResult trainOurs(JavaRDD<Block> blocks, long[] sizes, int d, int classes, JobConfig cfg,
+                                     java.util.function.Function<Model, Validator> validator) {
+        Model raw = Models.create(cfg, d, classes);
+        Model model = cfg.bool("model.standardize")
+                ? new Standardized(raw, SparkGradientSource.featureMoments(blocks).std()) : raw;
+        SparkGradientSource source = new SparkGradientSource(jsc, blocks, sizes, model,
+                cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
+        TrainingOptions options = Models.options(cfg);
+        if (validator != null) options = options.withValidation(validator.apply(model), null);
+        return new TrainingLoop(source, model, cfg.trainingSettings(), Models.optimizer(cfg), List.of(), options)
+                .run(Models.initialParameters(cfg, model));
+    }
+
+    private static final class Reached extends RuntimeException {
+        final double seconds;
+        final double accuracy;
+        final int epoch;
+
+        Reached(double seconds, double accuracy, int epoch) {
+            super(null, null, false, false);
+            this.seconds = seconds;
+            this.accuracy = accuracy;
+            this.epoch = epoch;
+        }
+    }
+
+    // ---------------------------------------------------------------- the rows
+
+    private void runAll() {
+        boolean fm = !opt.quick && (opt.only.contains("B1") || opt.only.contains("B2") || opt.only.contains("B5")
+                || opt.only.contains("B6"));
+        Data small = null;
+        if (fm) {
+            Data f = fashionMnist();
+            if (opt.only.contains("B1")) b1(f, 0.84);
+            if (opt.only.contains("B2")) b2(f);
+            if (opt.only.contains("B5")) b5(f, new int[] {256, 128});
+            if (opt.only.contains("B6")) b6(f);
+            release(f);
+        }
+        if (opt.quick || opt.only.contains("B3") || opt.only.contains("B4") || opt.only.contains("B6")) {
+            Data dense = denseSynthetic(opt.rows);
+            if (opt.quick) {
+                if (opt.only.contains("B1")) b1(dense, 0.60);
+                if (opt.only.contains("B2")) b2(dense);
+                if (opt.only.contains("B5")) b5(dense, new int[] {16});
+            }
+            if (opt.only.contains("B3")) b3(dense, "softmax");
+            if (opt.only.contains("B4")) b4(dense);
+            if (opt.only.contains("B6")) b6(dense);
+            release(dense);
+            if (opt.only.contains("B3") || opt.only.contains("B6")) {
+                Data sparse = sparseSynthetic(opt.rows);
+                if (opt.only.contains("B3")) b3(sparse, "logistic");
+                if (opt.only.contains("B6")) b6(sparse);
+                release(sparse);
+            }
+        }
+        if (opt.only.contains("B6")) rss();
+    }
+
+    private static void release(Data d) {
+        d.train.release();
+        if (d.test != null) d.test.release();
+    }
+
+    /** B1: time to the target test accuracy, softmax (conf/fashion-mnist-softmax.conf) vs Spark ML LogisticRegression. */
+    private void b1(Data data, double target) {
+        Data test = data.test != null ? data : null;
+        TrainingData held = test != null ? data.test : data.train;
+        String heldName = test != null ? "test set" : "training set (no test set in quick mode)";
+        JobConfig cfg = cfg("model.type = softmax\noptimizer { name = adam, lr = 0.002 }\nschedule.name = cosine\n"
+                + "regularization.l2 = 1e-5\ntrain { batch-size = " + (opt.quick ? 64 : 256) + ", epochs = "
+                + (opt.quick ? 5 : 15) + " }\n");
+        Dataset<Row> trainDf = dataFrame(data.train.blocks()).persist(StorageLevel.MEMORY_ONLY());
+        Dataset<Row> testDf = dataFrame(held.blocks()).persist(StorageLevel.MEMORY_ONLY());
+        long n = trainDf.count() + testDf.count();
+        double[] ours = new double[opt.repeats];
+        double[] anchor = new double[opt.repeats];
+        double oursAcc = Double.NaN;
+        double anchorAcc = Double.NaN;
+        int oursEpoch = -1;
+        int repeats = Math.min(opt.repeats, 2); // minutes per repeat at full size
+        ours = new double[repeats];
+        anchor = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            // ours: evaluate the held-out set at each epoch end; the clock excludes the evaluations; stop at target
+            long start = System.nanoTime();
+            long[] evalNanos = {0};
+            int[] epoch = {0};
+            double[] lastAcc = {Double.NaN};
+            java.util.function.Function<Model, Validator> v = model -> p -> {
+                long t = System.nanoTime();
+                epoch[0]++;
+                Evaluation e = SparkGradientSource.evaluate(jsc, held.blocks(), model, p, 1L << 19);
+                lastAcc[0] = e.accuracy();
+                if (e.accuracy() >= target) throw new Reached((t - start - evalNanos[0]) / 1e9, e.accuracy(), epoch[0]);
+                evalNanos[0] += System.nanoTime() - t;
+                return e;
+            };
+            try {
+                trainOurs(data.blocks(), data.sizes(), data.numFeatures, data.numClasses, cfg, v);
+                ours[r] = Double.NaN;
+                oursAcc = lastAcc[0];
+                notes.add(String.format(Locale.ROOT, "B1: ours did not reach %.1f%% in the config's epochs (last %.2f%%)",
+                        100 * target, 100 * lastAcc[0]));
+            } catch (Reached reached) {
+                ours[r] = reached.seconds;
+                oursAcc = reached.accuracy;
+                oursEpoch = reached.epoch;
+            }
+            log.printf(Locale.ROOT, "B1 ours: %.2f s (epoch %d, accuracy %.4f)%n", ours[r], oursEpoch, oursAcc);
+            // anchor: Spark ML multinomial logistic regression, L-BFGS to its own convergence
+            long t0 = System.nanoTime();
+            LogisticRegression lr = new LogisticRegression().setFamily("multinomial").setRegParam(1e-4);
+            if (opt.quick) lr.setMaxIter(10); // seconds, not minutes: the smoke test only checks that it runs
+            LogisticRegressionModel m = lr.fit(trainDf);
+            anchor[r] = (System.nanoTime() - t0) / 1e9;
+            Dataset<Row> pred = m.transform(testDf);
+            anchorAcc = pred.filter(functions.col("prediction").equalTo(functions.col("label"))).count()
+                    / (double) testDf.count();
+            log.printf(Locale.ROOT, "B1 Spark ML LogisticRegression: %.2f s, %d iterations, accuracy %.4f%n",
+                    anchor[r], m.summary().totalIterations(), anchorAcc);
+        }
+        trainDf.unpersist();
+        testDf.unpersist();
+        results.add(new Result("B1", String.format(Locale.ROOT,
+                "%s: time to %.1f%% %s accuracy, softmax (Adam, cosine, batch %s) vs Spark ML LogisticRegression "
+                        + "(multinomial, L-BFGS, regParam 1e-4, to convergence)", data.name, 100 * target, heldName,
+                opt.quick ? 64 : 256), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
+                "ours: %.2f%% %s; Spark ML: %.2f%% at convergence (%d repeat(s))", 100 * oursAcc,
+                oursEpoch < 0 ? "at the end, target not reached" : "after epoch " + oursEpoch, 100 * anchorAcc,
+                repeats)));
+    }
+
+    /** B2: epoch time of binary logistic regression with plain SGD, ours vs MLlib GradientDescent.runMiniBatchSGD. */
+    private void b2(Data data) {
+        // class 0 against the rest, sharing the cached feature arrays
+        JavaRDD<Block> binary = data.blocks().map(b -> {
+            double[] y = new double[b.numRows()];
+            for (int i = 0; i < y.length; i++) y[i] = b.label(i) == 0 ? 1 : 0;
+            return b.withLabels(y);
+        }).persist(StorageLevel.MEMORY_ONLY());
+        binary.count();
+        JavaRDD<Tuple2<Object, org.apache.spark.mllib.linalg.Vector>> points = binary.flatMap(b -> {
+            List<Tuple2<Object, org.apache.spark.mllib.linalg.Vector>> rows = new ArrayList<>(b.numRows());
+            for (int i = 0; i < b.numRows(); i++) {
+                rows.add(new Tuple2<>(b.label(i), org.apache.spark.mllib.linalg.Vectors.fromML(vector(b, i))));
+            }
+            return rows.iterator();
+        }).persist(StorageLevel.MEMORY_ONLY());
+        long n = points.count();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        RDD<Tuple2<Object, org.apache.spark.mllib.linalg.Vector>> rdd = (RDD) points.rdd();
+        int d = data.numFeatures;
+        int iterations = opt.quick ? 3 : 20;
+        for (int batch : new int[] {1024, 128}) {
+            double[] ours = new double[opt.repeats];
+            double[] anchor = new double[opt.repeats];
+            long stepsPerEpoch = (n + batch - 1) / batch;
+            for (int r = 0; r < opt.repeats; r++) {
+                JobConfig cfg = cfg("model.type = logistic\nmodel.standardize = false\noptimizer { name = sgd, lr = 0.1 }\n"
+                        + "train { batch-size = " + batch + ", epochs = 1 }\n");
+                TrainingResult res = trainOurs(binary, data.sizes(), d, 2, cfg, null);
+                ours[r] = res.trainSeconds() / res.iterations() * stepsPerEpoch;
+                double fraction = Math.min(1.0, batch / (double) n);
+                long t0 = System.nanoTime();
+                Tuple2<org.apache.spark.mllib.linalg.Vector, double[]> out = GradientDescent.runMiniBatchSGD(rdd,
+                        new LogisticGradient(), new SimpleUpdater(), 0.1, iterations, 0.0, fraction,
+                        org.apache.spark.mllib.linalg.Vectors.zeros(d), 0.0);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                int done = Math.max(1, out._2().length);
+                anchor[r] = seconds / done * stepsPerEpoch;
+                log.printf(Locale.ROOT, "B2 batch %d: ours %.3f s/epoch (%d steps, %.2f ms/step); MLlib %.3f s/epoch "
+                                + "(%d iterations, %.2f ms/iteration)%n", batch, ours[r], res.iterations(),
+                        1000 * res.trainSeconds() / res.iterations(), anchor[r], done, 1000 * seconds / done);
+            }
+            results.add(new Result("B2", String.format(Locale.ROOT, "%s, class 0 vs rest: epoch time, logistic SGD, "
+                            + "batch %d vs MLlib runMiniBatchSGD (fraction %d/%d; %d iterations, extrapolated)",
+                    data.name, batch, batch, n, iterations), median(ours), median(anchor), "s",
+                    batch == 1024 ? 0.1 : Double.NaN, false, ""));
+        }
+        points.unpersist(false);
+        binary.unpersist(false);
+    }
+
+    /** B3: throughput at large batch, ours vs the same kernel in a plain 2-thread loop over the same blocks. */
+    private void b3(Data data, String type) {
+        int k = "softmax".equals(type) ? data.numClasses : 2;
+        JobConfig base = cfg("model.type = " + type + "\nmodel.standardize = false\n");
+        Model model = Models.create(base, data.numFeatures, k);
+        List<Block> local = data.blocks().collect();
+        long n = data.train.numRows();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            long large = n > 16384 ? 16384 : n / 2;
+            for (long batch : new long[] {large, n}) {
+                String batchName = batch == n ? "full" : Long.toString(batch);
+                int steps = opt.quick ? 3 : batch == n ? 8 : 30;
+                double[] ours = new double[opt.repeats];
+                double[] raw = new double[opt.repeats];
+                for (int r = 0; r < opt.repeats; r++) {
+                    JobConfig cfg = cfg("model.type = " + type + "\nmodel.standardize = false\n"
+                            + "optimizer { name = sgd, lr = 0.01 }\ntrain { batch-size = " + batchName
+                            + ", max-iterations = " + steps + ", epochs = 1000 }\n");
+                    TrainingResult res = trainOurs(data.blocks(), data.sizes(), data.numFeatures, k, cfg, null);
+                    ours[r] = res.rowsProcessed() / res.trainSeconds();
+                    raw[r] = rawLoop(pool, model, local, data.sizes(), batch, steps);
+                    log.printf(Locale.ROOT, "B3 %s batch %s: ours %.0f rows/s, raw loop %.0f rows/s%n", type,
+                            batchName, ours[r], raw[r]);
+                }
+                results.add(new Result("B3", String.format(Locale.ROOT, "%s, %s: throughput at batch %s vs the same "
+                                + "kernel on the same blocks, 2 threads, no Spark", data.name, type, batchName),
+                        median(ours), median(raw), "rows/s", batch == large ? 0.8 : Double.NaN, true, ""));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Rows per second of {@code steps} gradient passes of the planner's batches, one partition per task. */
+    private static double rawLoop(ExecutorService pool, Model model, List<Block> blocks, long[] sizes, long batch,
+                                  int steps) {
+        double[] params = new double[model.numParameters()];
+        BatchPlanner planner = new BatchPlanner(sizes, batch, 42);
+        long rows = 0;
+        long t0 = System.nanoTime();
+        int done = 0;
+        for (long e = 0; done < steps; e++) {
+            BatchPlanner.Epoch ep = planner.epoch(e);
+            while (ep.hasNext() && done < steps) {
+                StepPlan plan = ep.next();
+                List<Future<Accumulator>> parts = new ArrayList<>();
+                for (int p = 0; p < blocks.size(); p++) {
+                    int part = p;
+                    parts.add(pool.submit(() -> PartitionStep.run(model, blocks.get(part), part, plan, params)));
+                }
+                Accumulator[] acc = new Accumulator[parts.size()];
+                try {
+                    for (int p = 0; p < acc.length; p++) acc[p] = parts.get(p).get();
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+                PartitionStep.mergeInOrder(acc, model.numParameters());
+                rows += plan.totalRows();
+                done++;
+            }
+        }
+        return rows / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** B4: step time at a tiny batch (one row per partition) vs an empty Spark job over the same cached blocks. */
+    private void b4(Data data) {
+        int parts = data.sizes().length;
+        int steps = opt.quick ? 10 : 300;
+        double[] ours = new double[opt.repeats];
+        double[] empty = new double[opt.repeats];
+        for (int r = 0; r < opt.repeats; r++) {
+            JobConfig cfg = cfg("model.type = softmax\nmodel.standardize = false\noptimizer { name = sgd, lr = 0.01 }\n"
+                    + "train { batch-size = " + parts + ", max-iterations = " + steps + ", epochs = 1000000 }\n");
+            TrainingResult res = trainOurs(data.blocks(), data.sizes(), data.numFeatures, data.numClasses, cfg, null);
+            ours[r] = 1000 * res.trainSeconds() / res.iterations();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) data.blocks().foreachPartition(it -> { });
+            empty[r] = (System.nanoTime() - t0) / 1e6 / steps;
+            log.printf(Locale.ROOT, "B4: ours %.2f ms/step, empty job %.2f ms%n", ours[r], empty[r]);
+        }
+        results.add(new Result("B4", String.format(Locale.ROOT, "%s: step time at batch %d (1 row per partition; "
+                        + "softmax, SGD, %d steps) vs an empty Spark job (foreachPartition) on the same cached blocks",
+                data.name, parts, steps), median(ours), median(empty), "ms", 1.5, false, ""));
+    }
+
+    /** B5: MLP epoch time, ours vs PyTorch CPU with the same net, batch, optimizer and thread count. */
+    private void b5(Data data, int[] hidden) {
+        String hiddenList = Arrays.toString(hidden).replaceAll("[\\[\\] ]", "");
+        int[] batches = {128, 1024};
+        double[][] ours = new double[batches.length][opt.repeats];
+        for (int bi = 0; bi < batches.length; bi++) {
+            for (int r = 0; r < opt.repeats; r++) {
+                JobConfig cfg = cfg("model { type = mlp, hidden = [" + hiddenList + "], activation = relu, "
+                        + "standardize = false }\noptimizer { name = adamw, lr = 0.001, weight-decay = 0.1 }\n"
+                        + "train { batch-size = " + batches[bi] + ", epochs = 1, seed = 7 }\n");
+                TrainingResult res = trainOurs(data.blocks(), data.sizes(), data.numFeatures, data.numClasses, cfg, null);
+                ours[bi][r] = res.trainSeconds();
+                log.printf(Locale.ROOT, "B5 batch %d: ours %.2f s/epoch (%d steps)%n", batches[bi], ours[bi][r],
+                        res.iterations());
+            }
+        }
+        double[][] torch = torch(data, hiddenList, batches);
+        for (int bi = 0; bi < batches.length; bi++) {
+            String what = String.format(Locale.ROOT, "%s: MLP %d-%s-%d ReLU epoch time, AdamW, batch %d vs PyTorch "
+                    + "CPU (2 threads, float32)", data.name, data.numFeatures, hiddenList.replace(',', '-'),
+                    data.numClasses, batches[bi]);
+            double target = batches[bi] == 1024 ? 1.0 : 1.5;
+            if (torch == null) {
+                results.add(new Result("B5", what, median(ours[bi]), Double.NaN, "s", target, false,
+                        "skipped: " + torchMissing));
+            } else {
+                results.add(new Result("B5", what, median(ours[bi]), median(torch[bi]), "s", target, false, ""));
+            }
+        }
+    }
+
+    private String torchMissing = "";
+
+    /** The PyTorch anchor's epoch seconds per batch size and repeat, or null (with the reason) without torch. */
+    private double[][] torch(Data data, String hiddenList, int[] batches) {
+        try {
+            Process check = new ProcessBuilder(opt.python, "-c", "import torch").redirectErrorStream(true).start();
+            check.getInputStream().readAllBytes();
+            if (check.waitFor() != 0) {
+                torchMissing = opt.python + " cannot import torch; install Debian's python3-torch "
+                        + "(apt-get install -y python3-torch) to run this anchor";
+                notes.add("B5: " + torchMissing);
+                return null;
+            }
+        } catch (IOException | InterruptedException e) {
+            torchMissing = opt.python + " not runnable (" + e.getMessage() + "); install python3 and python3-torch";
+            notes.add("B5: " + torchMissing);
+            return null;
+        }
+        Path x = opt.work.resolve("torch-" + Math.abs(data.name.hashCode()) + ".f32");
+        Path y = opt.work.resolve("torch-" + Math.abs(data.name.hashCode()) + ".labels.i32");
+        long n = exportFloat32(data.blocks(), data.numFeatures, x, y);
+        List<String> cmd = List.of(opt.python, opt.torchScript.toString(), "--features-file", x.toString(),
+                "--labels-file", y.toString(), "--rows", Long.toString(n), "--features",
+                Integer.toString(data.numFeatures), "--classes", Integer.toString(data.numClasses), "--hidden",
+                hiddenList, "--batches", Arrays.toString(batches).replaceAll("[\\[\\] ]", ""), "--repeats",
+                Integer.toString(opt.repeats), "--threads", "2");
+        double[][] seconds = new double[batches.length][];
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    log.println("B5 PyTorch: " + line);
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length >= 4 && f[0].equals("batch") && f[2].equals("epoch_seconds")) {
+                        int b = Integer.parseInt(f[1]);
+                        double[] s = new double[f.length - 3];
+                        for (int i = 3; i < f.length; i++) s[i - 3] = Double.parseDouble(f[i]);
+                        for (int bi = 0; bi < batches.length; bi++) if (batches[bi] == b) seconds[bi] = s;
+                    }
+                }
+            }
+            if (p.waitFor() != 0) throw new IllegalStateException("PyTorch anchor failed: exit " + p.exitValue());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("PyTorch anchor failed", e);
+        } finally {
+            try {
+                Files.deleteIfExists(x);
+                Files.deleteIfExists(y);
+            } catch (IOException ignored) {
+                // a leftover export in target/ is harmless
+            }
+        }
+        for (double[] s : seconds) if (s == null) throw new IllegalStateException("PyTorch anchor printed no times");
+        return seconds;
+    }
+
+    /** Writes the blocks' rows as little-endian float32 features and int32 labels; returns the row count. */
+    private static long exportFloat32(JavaRDD<Block> blocks, int d, Path x, Path y) {
+        long n = 0;
+        try {
+            Files.createDirectories(x.getParent());
+            try (FileChannel fx = FileChannel.open(x, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 FileChannel fy = FileChannel.open(y, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.util.Iterator<Block> it = blocks.toLocalIterator();
+                while (it.hasNext()) {
+                    Block b = it.next();
+                    ByteBuffer bx = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer by = ByteBuffer.allocate(4 * b.numRows()).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < b.numRows(); i++) {
+                        bx.clear();
+                        for (int j = 0; j < d; j++) bx.putFloat((float) b.feature(i, j));
+                        bx.flip();
+                        while (bx.hasRemaining()) fx.write(bx);
+                        by.putInt((int) b.label(i));
+                    }
+                    by.flip();
+                    while (by.hasRemaining()) fy.write(by);
+                    n += b.numRows();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n;
+    }
+
+    /** B6: bytes of cached training data vs the raw float32 size (features + labels; CSR adds int32 indices). */
+    private void b6(Data data) {
+        long[] counts = data.blocks().map(b -> new long[] {b.numRows(), b.isSparse() ? b.values().length
+                : (long) b.numRows() * b.numFeatures(), b.isSparse() ? 1 : 0}).reduce((a, b) ->
+                new long[] {a[0] + b[0], a[1] + b[1], Math.max(a[2], b[2])});
+        long rows = counts[0];
+        long values = counts[1];
+        boolean sparse = counts[2] == 1;
+        long raw = 4 * values + 4 * rows + (sparse ? 4 * values + 4 * (rows + 1) : 0);
+        results.add(new Result("B6", String.format(Locale.ROOT, "%s: cached bytes vs raw float32 (%s)", data.name,
+                sparse ? "values + int32 column indices and row pointers + labels" : "n x d + labels"),
+                data.train.cachedBytes(), raw, "bytes", 1.1, false, ""));
+    }
+
+    /** Peak RSS (VmHWM) of the driver and of every executor JVM the tasks ran in. */
+    private void rss() {
+        long driverPid = ProcessHandle.current().pid();
+        long driver = vmHwmKiB();
+        int parts = Math.max(2, spark.sparkContext().defaultParallelism());
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < parts * 4; i++) idx.add(i);
+        List<long[]> peaks = jsc.parallelize(idx, parts * 4).map(i -> new long[] {ProcessHandle.current().pid(),
+                vmHwmKiB()}).collect();
+        java.util.Map<Long, Long> byPid = new java.util.TreeMap<>();
+        for (long[] p : peaks) byPid.merge(p[0], p[1], Math::max);
+        StringBuilder s = new StringBuilder();
+        byPid.forEach((pid, kib) -> s.append(s.length() > 0 ? ", " : "").append(pid == driverPid ? "driver JVM"
+                : "executor " + pid).append(' ').append(kib / 1024).append(" MiB"));
+        String note = byPid.size() == 1 && byPid.containsKey(driverPid)
+                ? "local master: the executors run in the driver JVM, so this is the only process" : s.toString();
+        notes.add(String.format(Locale.ROOT, "B6: peak RSS (VmHWM) driver %d MiB; %s; max heap %d MiB", driver / 1024,
+                note, Runtime.getRuntime().maxMemory() / 1048576));
+    }
+
+    static long vmHwmKiB() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Dataset<Row> dataFrame(JavaRDD<Block> blocks) {
+        JavaRDD<Row> rows = blocks.flatMap(b -> {
+            List<Row> out = new ArrayList<>(b.numRows());
+            for (int i = 0; i < b.numRows(); i++) out.add(RowFactory.create(b.label(i), vector(b, i)));
+            return out.iterator();
+        });
+        StructType schema = new StructType().add("label", DataTypes.DoubleType)
+                .add("features", SQLDataTypes.VectorType());
+        return spark.createDataFrame(rows, schema);
+    }
+
+    static org.apache.spark.ml.linalg.Vector vector(Block b, int i) {
+        int d = b.numFeatures();
+        if (b.isSparse()) {
+            int from = b.rowPtr()[i];
+            int to = b.rowPtr()[i + 1];
+            return org.apache.spark.ml.linalg.Vectors.sparse(d, Arrays.copyOfRange(b.colIdx(), from, to),
+                    Arrays.copyOfRange(b.values(), from, to));
+        }
+        return org.apache.spark.ml.linalg.Vectors.dense(Arrays.copyOfRange(b.values(), i * d, (i + 1) * d));
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private String table() {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "%nsteepest benchmark suite: master %s, %d repeat(s), medians%s%n%n",
+                opt.master, opt.repeats, opt.quick ? ", QUICK mode (tiny synthetic data)" : ""));
+        t.append("| row | measurement | ours | anchor | unit | ratio (ours / anchor) | target | |\n");
+        t.append("|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r.row, r.what,
+                    num(r.ours), Double.isNaN(r.anchor) && !r.note.isEmpty() ? r.note : num(r.anchor), r.unit,
+                    Double.isFinite(r.ratio()) ? String.format(Locale.ROOT, "%.3f", r.ratio()) : "n/a",
+                    Double.isNaN(r.target) ? "" : (r.higherIsBetter ? "≥ " : "≤ ") + r.target, r.verdict()));
+        }
+        for (Result r : results) {
+            if (!r.note.isEmpty() && Double.isFinite(r.anchor)) t.append("\n").append(r.row).append(": ").append(r.note);
+        }
+        for (String n : notes) t.append("\n").append(n);
+        return t.append("\n").toString();
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v)) return "n/a";
+        if (Math.abs(v) >= 1e5) return String.format(Locale.ROOT, "%,.0f", v);
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}
