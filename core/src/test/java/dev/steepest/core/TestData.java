@@ -2,6 +2,7 @@ package dev.steepest.core;
 
 import dev.steepest.core.data.Block;
 import dev.steepest.core.data.BlockBuilder;
+import dev.steepest.core.data.Precision;
 import dev.steepest.core.train.ParameterInit;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,16 @@ public final class TestData {
 
         public int n() { return x.length; }
         public int d() { return d; }
+
+        /** The same rows with every feature rounded to the nearest float, as a float32 block stores them. */
+        public Rows roundedToFloat() {
+            double[][] xs = new double[x.length][];
+            for (int i = 0; i < x.length; i++) {
+                xs[i] = new double[x[i].length];
+                for (int j = 0; j < x[i].length; j++) xs[i][j] = (float) x[i][j];
+            }
+            return new Rows(d, xs, y, w);
+        }
 
         /** Rows {@code [from, to)} as a new {@link Rows}. */
         public Rows slice(int from, int to) {
@@ -75,7 +86,12 @@ public final class TestData {
 
     /** The rows as one block built row by row with {@link BlockBuilder} (dense rows added densely). */
     public static Block block(Rows r, boolean sparse) {
-        BlockBuilder b = new BlockBuilder(r.d(), sparse);
+        return block(r, sparse, Precision.FLOAT64);
+    }
+
+    /** {@link #block(Rows, boolean)} storing the values in {@code precision}. */
+    public static Block block(Rows r, boolean sparse, Precision precision) {
+        BlockBuilder b = new BlockBuilder(r.d(), sparse, precision);
         for (int i = 0; i < r.n(); i++) b.addDense(r.y[i], r.w[i], r.x[i]);
         return b.build();
     }

@@ -18,6 +18,7 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
         kryo.register(dev.steepest.spark.data.BlockSummary.class);
         kryo.register(java.util.TreeMap.class); // BlockSummary's skipped records per reason
         kryo.register(double[].class);
+        kryo.register(float[].class); // float32 blocks' values (data.precision)
         kryo.register(int[].class);
         kryo.register(double[][].class);
         // Spark SQL internals that reach Kryo when reading our inputs (CSV schema inference collects DataType

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steepest.core.data.Block;
+import dev.steepest.core.data.Precision;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import java.io.IOException;
@@ -86,7 +87,7 @@ class InputFormatsTest {
                     o.truncateLineage(), header != null ? header : o.header(),
                     delimiter != null ? delimiter : o.delimiter(), features != null ? features : o.features(),
                     exclude != null ? exclude : o.exclude(), categorical != null ? categorical : o.categorical(),
-                    skip != null ? skip : o.skipBadRecords());
+                    skip != null ? skip : o.skipBadRecords(), o.precision());
         }
     }
 
@@ -377,6 +378,63 @@ class InputFormatsTest {
             c.release();
             p.release();
             l.release();
+        }
+    }
+
+    /**
+     * data.precision = float32 (target B6): a dense CSV of 150 features loads into blocks whose cached bytes are at
+     * most 1.1 x the raw float32 bytes (rows x features x 4), half or less of the float64 load's, with every value
+     * equal to {@code (float)} of the float64 load's; a held-out set loaded with the same options is float32 too.
+     */
+    @Test
+    void float32BlocksCostAtMostOneTenthMoreThanTheRawFloats() throws IOException {
+        int n = 200;
+        int d = 150;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        StringBuilder header = new StringBuilder("label");
+        for (int j = 0; j < d; j++) header.append(",x").append(j);
+        String[] rows = new String[n];
+        for (int i = 0; i < n; i++) {
+            StringBuilder r = new StringBuilder(Integer.toString(i % 3));
+            // values with more digits than a float holds, so the rounding is visible
+            for (int j = 0; j < d; j++) r.append(',').append(rng.nextDouble() * 10 - 5);
+            rows[i] = r.toString();
+        }
+        Path p = write("wide.csv", header + "\n" + String.join("\n", rows) + "\n");
+        BlockLoader.Options f64 = new BlockLoader.Options("csv", "label", null, null, 2, 3, true);
+        assertEquals(Precision.FLOAT64, f64.precision());
+        BlockLoader.Options f32 = f64.withPrecision(Precision.FLOAT32);
+        TrainingData a = train(p, f64);
+        TrainingData b = train(p, f32);
+        TrainingData held = BlockLoader.loadHeldOut(spark, "data.test", p.toString(), f32, b.spec());
+        try {
+            long raw = 4L * n * d;
+            assertTrue(b.cachedBytes() <= 1.1 * raw, b.cachedBytes() + " > 1.1 x " + raw);
+            assertTrue(2 * b.cachedBytes() <= a.cachedBytes() + 8L * 2 * n, b.cachedBytes() + " vs " + a.cachedBytes());
+            List<Block> blocks64 = a.blocks().collect();
+            List<Block> blocks32 = b.blocks().collect();
+            assertEquals(blocks64.size(), blocks32.size());
+            int changed = 0;
+            for (int k = 0; k < blocks64.size(); k++) {
+                Block x = blocks64.get(k);
+                Block y = blocks32.get(k);
+                assertTrue(y.isFloat32() && !x.isFloat32() && !y.isSparse());
+                assertEquals(x.numRows(), y.numRows());
+                assertArrayEquals(x.labels(), y.labels(), 0.0);
+                double[] v = x.values();
+                float[] f = y.floatValues();
+                assertEquals(v.length, f.length);
+                for (int i = 0; i < v.length; i++) {
+                    assertEquals((float) v[i], f[i], 0.0f, "value " + i + " of block " + k);
+                    if (f[i] != v[i]) changed++;
+                }
+            }
+            assertTrue(changed > 0, "no value was rounded: the test data do not test the rounding");
+            for (Block h : held.blocks().collect()) assertTrue(h.isFloat32(), "held-out block in float32");
+        } finally {
+            a.release();
+            b.release();
+            held.release();
         }
     }
 }

@@ -4,12 +4,16 @@ import java.util.Arrays;
 
 /**
  * Grows the arrays of one {@link Block} row by row. Dense rows and sparse rows may be mixed: the block comes
- * out sparse (CSR) when {@code sparse} was requested, dense otherwise.
+ * out sparse (CSR) when {@code sparse} was requested, dense otherwise. With {@link Precision#FLOAT32} every value
+ * is rounded to the nearest float as it is added ({@code (float) x}) and the growing array is a {@code float[]}, so
+ * the build never holds the values as doubles.
  */
 public final class BlockBuilder {
     private final int numFeatures;
     private final boolean sparse;
-    private double[] values = new double[16];
+    /** The growing values: exactly one of the two is non-null, by precision. */
+    private double[] values;
+    private float[] floatValues;
     private int[] colIdx;
     private int[] rowPtr;
     private double[] labels = new double[16];
@@ -17,9 +21,20 @@ public final class BlockBuilder {
     private int rows;
     private int nnz;
 
+    /** A float64 builder: {@code BlockBuilder(numFeatures, sparse, Precision.FLOAT64)}. */
     public BlockBuilder(int numFeatures, boolean sparse) {
+        this(numFeatures, sparse, Precision.FLOAT64);
+    }
+
+    /** A builder whose block stores its feature values in {@code precision}. */
+    public BlockBuilder(int numFeatures, boolean sparse, Precision precision) {
         this.numFeatures = numFeatures;
         this.sparse = sparse;
+        if (precision == Precision.FLOAT32) {
+            floatValues = new float[16];
+        } else {
+            values = new double[16];
+        }
         if (sparse) {
             colIdx = new int[16];
             rowPtr = new int[17];
@@ -45,7 +60,12 @@ public final class BlockBuilder {
             return;
         }
         ensureValues((long) (rows + 1) * numFeatures);
-        System.arraycopy(x, 0, values, rows * numFeatures, numFeatures);
+        if (values != null) {
+            System.arraycopy(x, 0, values, rows * numFeatures, numFeatures);
+        } else {
+            int base = rows * numFeatures;
+            for (int j = 0; j < numFeatures; j++) floatValues[base + j] = toFloat(x[j]);
+        }
         nnz += numFeatures;
         addLabel(label, weight);
     }
@@ -61,22 +81,43 @@ public final class BlockBuilder {
         if (!sparse) {
             ensureValues((long) (rows + 1) * numFeatures);
             int base = rows * numFeatures;
-            Arrays.fill(values, base, base + numFeatures, 0.0);
-            for (int k = 0; k < count; k++) values[base + idx[k]] = val[k];
+            if (values != null) {
+                Arrays.fill(values, base, base + numFeatures, 0.0);
+                for (int k = 0; k < count; k++) values[base + idx[k]] = val[k];
+            } else {
+                Arrays.fill(floatValues, base, base + numFeatures, 0.0f);
+                for (int k = 0; k < count; k++) floatValues[base + idx[k]] = toFloat(val[k]);
+            }
             nnz += numFeatures;
             addLabel(label, weight);
             return;
         }
         ensureValues((long) nnz + count);
-        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, values.length);
-        for (int k = 0; k < count; k++) {
-            colIdx[nnz + k] = idx[k];
-            values[nnz + k] = val[k];
+        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
+        for (int k = 0; k < count; k++) colIdx[nnz + k] = idx[k];
+        if (values != null) {
+            System.arraycopy(val, 0, values, nnz, count);
+        } else {
+            // a value that rounds to 0.0f stays a stored entry: the column structure does not depend on precision
+            for (int k = 0; k < count; k++) floatValues[nnz + k] = toFloat(val[k]);
         }
         nnz += count;
         if (rowPtr.length < rows + 2) rowPtr = Arrays.copyOf(rowPtr, Math.max(rows + 2, rowPtr.length * 2));
         rowPtr[rows + 1] = nnz;
         addLabel(label, weight);
+    }
+
+    /**
+     * {@code (float) v}, refusing a finite value beyond float's range (|v| > 3.4028235e38), which would otherwise
+     * become an infinity and turn the training sums into NaN.
+     */
+    private static float toFloat(double v) {
+        float f = (float) v;
+        if (Float.isInfinite(f) && !Double.isInfinite(v)) {
+            throw new IllegalArgumentException("feature value " + v + " is beyond float32's range (data.precision "
+                    + "float32); use float64");
+        }
+        return f;
     }
 
     private void addLabel(double label, double weight) {
@@ -98,19 +139,32 @@ public final class BlockBuilder {
             throw new IllegalStateException("a block holds at most 2^31 feature values: split the data into "
                     + "more partitions (data.partitions)");
         }
-        if (values.length < needed) {
-            long grown = Math.max(needed, Math.min((long) values.length * 2, Integer.MAX_VALUE - 8));
-            values = Arrays.copyOf(values, (int) grown);
+        int capacity = capacity();
+        if (capacity < needed) {
+            long grown = Math.max(needed, Math.min((long) capacity * 2, Integer.MAX_VALUE - 8));
+            if (values != null) {
+                values = Arrays.copyOf(values, (int) grown);
+            } else {
+                floatValues = Arrays.copyOf(floatValues, (int) grown);
+            }
         }
+    }
+
+    private int capacity() {
+        return values != null ? values.length : floatValues.length;
     }
 
     public Block build() {
         double[] l = Arrays.copyOf(labels, rows);
         double[] w = weights == null ? null : Arrays.copyOf(weights, rows);
+        int n = sparse ? nnz : rows * numFeatures;
         if (sparse) {
-            return Block.sparse(numFeatures, Arrays.copyOf(rowPtr, rows + 1), Arrays.copyOf(colIdx, nnz),
-                    Arrays.copyOf(values, nnz), l, w);
+            int[] ptr = Arrays.copyOf(rowPtr, rows + 1);
+            int[] idx = Arrays.copyOf(colIdx, nnz);
+            return values != null ? Block.sparse(numFeatures, ptr, idx, Arrays.copyOf(values, n), l, w)
+                    : Block.sparse(numFeatures, ptr, idx, Arrays.copyOf(floatValues, n), l, w);
         }
-        return Block.dense(numFeatures, Arrays.copyOf(values, rows * numFeatures), l, w);
+        return values != null ? Block.dense(numFeatures, Arrays.copyOf(values, n), l, w)
+                : Block.dense(numFeatures, Arrays.copyOf(floatValues, n), l, w);
     }
 }

@@ -51,6 +51,21 @@ public final class Blas {
         return (int) Math.max(1, Math.min(MAX_CHUNK, SCRATCH_BUDGET / Math.max(1, doublesPerRow)));
     }
 
+    /**
+     * Copies {@code c} rows of a dense block into {@code dst} as a row-major c x d double matrix: rows
+     * {@code rows[start .. start + c)}, or the storage rows {@code start .. start + c)} when {@code rows} is null
+     * (the in-place case of a float32 block, whose values BLAS cannot read). A float32 block's values are widened
+     * exactly.
+     */
+    static void gather(dev.steepest.core.data.Block block, int[] rows, int start, int c, double[] dst) {
+        int d = block.numFeatures();
+        if (rows == null) {
+            block.copyValues(start * d, dst, 0, c * d);
+        } else {
+            for (int i = 0; i < c; i++) block.copyValues(rows[start + i] * d, dst, i * d, d);
+        }
+    }
+
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[8][]);
 
     /** This thread's buffer number {@code slot}, at least {@code size} long; contents unspecified. */

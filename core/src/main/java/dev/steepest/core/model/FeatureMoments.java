@@ -8,7 +8,8 @@ import java.io.Serializable;
  * merged in partition order. Each block is summarized exactly in two passes over its own rows (mean, then squared
  * deviations), and blocks combine with Chan, Golub &amp; LeVeque's parallel formula, so features with a large
  * offset and a small spread keep their digits (unlike {@code E[x^2] - E[x]^2}). Sparse blocks touch only their
- * non-zeros; the zeros enter through the weights.
+ * non-zeros; the zeros enter through the weights. A float32 block's values are widened to double exactly, so its
+ * moments are those of the float-rounded values, summed in double.
  */
 public final class FeatureMoments implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,7 +26,7 @@ public final class FeatureMoments implements Serializable {
     public static FeatureMoments of(Block b) {
         int d = b.numFeatures();
         FeatureMoments m = new FeatureMoments(d);
-        double[] v = b.values();
+        RowValues x = new RowValues(b);
         double w = 0.0;
         for (int row = 0; row < b.numRows(); row++) w += b.weight(row);
         m.weightSum = w;
@@ -36,16 +37,22 @@ public final class FeatureMoments implements Serializable {
             double[] nonZeroWeight = new double[d];
             for (int row = 0; row < b.numRows(); row++) {
                 double rw = b.weight(row);
+                x.load(row);
+                double[] v = x.array;
+                int sh = x.shift;
                 for (int k = ptr[row]; k < ptr[row + 1]; k++) {
-                    m.mean[idx[k]] += rw * v[k];
+                    m.mean[idx[k]] += rw * v[k + sh];
                     nonZeroWeight[idx[k]] += rw;
                 }
             }
             for (int j = 0; j < d; j++) m.mean[j] /= w;
             for (int row = 0; row < b.numRows(); row++) {
                 double rw = b.weight(row);
+                x.load(row);
+                double[] v = x.array;
+                int sh = x.shift;
                 for (int k = ptr[row]; k < ptr[row + 1]; k++) {
-                    double dev = v[k] - m.mean[idx[k]];
+                    double dev = v[k + sh] - m.mean[idx[k]];
                     m.m2[idx[k]] += rw * dev * dev;
                 }
             }
@@ -53,13 +60,17 @@ public final class FeatureMoments implements Serializable {
         } else {
             for (int row = 0; row < b.numRows(); row++) {
                 double rw = b.weight(row);
-                int off = row * d;
+                x.load(row);
+                double[] v = x.array;
+                int off = row * d + x.shift;
                 for (int j = 0; j < d; j++) m.mean[j] += rw * v[off + j];
             }
             for (int j = 0; j < d; j++) m.mean[j] /= w;
             for (int row = 0; row < b.numRows(); row++) {
                 double rw = b.weight(row);
-                int off = row * d;
+                x.load(row);
+                double[] v = x.array;
+                int off = row * d + x.shift;
                 for (int j = 0; j < d; j++) {
                     double dev = v[off + j] - m.mean[j];
                     m.m2[j] += rw * dev * dev;

@@ -61,16 +61,24 @@ public final class LinearModel implements Model {
         return g;
     }
 
-    /** The score {@code w.x + b} of one row. */
+    /** The score {@code w.x + b} of one row (computed in double for a float32 block too). */
     public double margin(Block block, int row, double[] params) {
+        RowValues x = new RowValues(block);
+        x.load(row);
+        return margin(block, row, params, x);
+    }
+
+    /** {@link #margin(Block, int, double[])} reading the row from {@code x}, which has it loaded. */
+    private double margin(Block block, int row, double[] params, RowValues x) {
         double m = fitIntercept ? params[numFeatures] : 0.0;
-        double[] v = block.values();
+        double[] v = x.array;
+        int sh = x.shift;
         if (block.isSparse()) {
             int[] ptr = block.rowPtr();
             int[] idx = block.colIdx();
-            for (int k = ptr[row], end = ptr[row + 1]; k < end; k++) m += v[k] * params[idx[k]];
+            for (int k = ptr[row], end = ptr[row + 1]; k < end; k++) m += v[k + sh] * params[idx[k]];
         } else {
-            int off = row * numFeatures;
+            int off = row * numFeatures + sh;
             for (int j = 0; j < numFeatures; j++) m += v[off + j] * params[j];
         }
         return m;
@@ -99,7 +107,8 @@ public final class LinearModel implements Model {
 
     /**
      * The dense kernel: for each chunk of c rows (X, c x d: read in place when the rows are consecutive storage
-     * rows, else gathered into a per-thread buffer),
+     * rows of a float64 block, else gathered into a per-thread double buffer, which widens a float32 block's
+     * values),
      * <pre>
      *   m = X w (dgemv), m_i += b
      *   loss += w_i l(m_i, y_i),  g_i = w_i l'(m_i, y_i)
@@ -110,20 +119,21 @@ public final class LinearModel implements Model {
     void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc, int chunkRows) {
         int d = numFeatures;
         double[] grad = acc.gradientSum();
-        double[] v = block.values();
+        boolean inPlace = rows == null && !block.isFloat32();
+        double[] v = inPlace ? block.values() : null;
         int chunk = Math.min(chunkRows, count);
-        double[] gathered = rows == null ? null : Blas.scratch(0, chunk * d);
+        double[] gathered = inPlace ? null : Blas.scratch(0, chunk * d);
         double[] g = Blas.scratch(1, 2 * chunk);
         int m0 = chunk; // margins in g[chunk .. 2 chunk)
         for (int start = 0; start < count; start += chunkRows) {
             int c = Math.min(chunkRows, count - start);
             double[] x;
             int xOff;
-            if (rows == null) {
+            if (inPlace) {
                 x = v;
                 xOff = start * d;
             } else {
-                for (int i = 0; i < c; i++) System.arraycopy(v, rows[start + i] * d, gathered, i * d, d);
+                Blas.gather(block, rows, start, c, gathered);
                 x = gathered;
                 xOff = 0;
             }
@@ -146,7 +156,7 @@ public final class LinearModel implements Model {
     /** The row loop: for CSR blocks (touching only the non-zeros) and small calls. */
     void accumulateRows(Block block, int[] rows, int count, double[] params, Accumulator acc) {
         double[] grad = acc.gradientSum();
-        double[] v = block.values();
+        RowValues x = new RowValues(block);
         boolean sparse = block.isSparse();
         int[] ptr = block.rowPtr();
         int[] idx = block.colIdx();
@@ -154,13 +164,16 @@ public final class LinearModel implements Model {
             int row = rows == null ? i : rows[i];
             double y = block.label(row);
             double w = block.weight(row);
-            double m = margin(block, row, params);
+            x.load(row);
+            double[] v = x.array;
+            int sh = x.shift;
+            double m = margin(block, row, params, x);
             double g = w * loss.derivative(m, y);
             acc.addRow(w * loss.value(m, y), w);
             if (sparse) {
-                for (int k = ptr[row], end = ptr[row + 1]; k < end; k++) grad[idx[k]] += g * v[k];
+                for (int k = ptr[row], end = ptr[row + 1]; k < end; k++) grad[idx[k]] += g * v[k + sh];
             } else {
-                int off = row * numFeatures;
+                int off = row * numFeatures + sh;
                 for (int j = 0; j < numFeatures; j++) grad[j] += g * v[off + j];
             }
             if (fitIntercept) grad[numFeatures] += g;
@@ -170,9 +183,11 @@ public final class LinearModel implements Model {
     @Override
     public void evaluate(Block block, double[] params, Evaluation eval) {
         boolean classifier = isClassifier();
+        RowValues x = new RowValues(block);
         for (int row = 0; row < block.numRows(); row++) {
             double y = block.label(row);
-            double m = margin(block, row, params);
+            x.load(row);
+            double m = margin(block, row, params, x);
             double l = loss.value(m, y);
             if (classifier) {
                 eval.addClassified(block.weight(row), l, (int) y, m > 0 ? 1 : 0);

@@ -308,8 +308,11 @@ public final class MlpModel implements Model {
          * instead of transposing it, so a call costs O(nnz h_1) rather than O(d h_1).
          */
         final boolean direct;
+        /** The input rows' values as doubles, for the sparse loops (widened per row from a float32 block). */
+        final RowValues input;
 
         Work(Block block, int[] rows, int count, double[] params, boolean gradient) {
+            input = new RowValues(block);
             int layers = numLayers();
             int chunk = Math.min(CHUNK, count);
             boolean sparse = block.isSparse();
@@ -485,7 +488,7 @@ public final class MlpModel implements Model {
 
     /** Per-call views of this thread's scratch buffers for the dense kernel (see {@link Blas#scratch}). */
     private final class DenseWork {
-        /** Gathered input rows (chunk x d), or null when the rows are read in place. */
+        /** Gathered input rows (chunk x d, doubles), or null when the rows are read in place. */
         final double[] gathered;
         /** {@code out[l]}: layer l's outputs for the chunk, row-major (chunk x n_{l+1}). */
         final double[][] out;
@@ -496,10 +499,11 @@ public final class MlpModel implements Model {
         double[] in;
         int inOff;
 
-        DenseWork(int[] rows, int count, int chunkRows, boolean gradient) {
+        DenseWork(Block block, int[] rows, int count, int chunkRows, boolean gradient) {
             int chunk = Math.min(chunkRows, count);
             int layers = numLayers();
-            gathered = rows == null ? null : Blas.scratch(0, chunk * numFeatures);
+            // BLAS reads doubles: a float32 block is always gathered (widened), even for consecutive rows
+            gathered = rows == null && !block.isFloat32() ? null : Blas.scratch(0, chunk * numFeatures);
             out = new double[layers][];
             int widest = 1;
             for (int l = 0; l < layers; l++) {
@@ -517,7 +521,7 @@ public final class MlpModel implements Model {
      * The dense kernel: the loop kernel's algorithm with every matrix product done by BLAS {@code dgemm} on
      * row-major chunk matrices, reading the weights in place from {@code params} and adding the weight gradients
      * straight into the accumulator. For each chunk of c rows (X: the rows, read in place when they are
-     * consecutive storage rows, else gathered):
+     * consecutive storage rows of a float64 block, else gathered into doubles, which widens float32 values):
      * <pre>
      *   forward   Z_l = A_{l-1} W_l^T (dgemm), Z_l[i] += b_l, A_l = f(Z_l); A_{-1} = X
      *   head      D_L[i] = w_i * dl_i/dz
@@ -537,7 +541,7 @@ public final class MlpModel implements Model {
     /** {@link #accumulateDense} with chunks of {@code chunk} rows (the benchmark varies it). */
     void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc, int chunk) {
         double[] grad = acc.gradientSum();
-        DenseWork work = new DenseWork(rows, count, chunk, true);
+        DenseWork work = new DenseWork(block, rows, count, chunk, true);
         int last = numLayers() - 1;
         int k = numOutputs;
         for (int start = 0; start < count; start += chunk) {
@@ -557,14 +561,12 @@ public final class MlpModel implements Model {
     /** Layer outputs of rows {@code start .. start + c)} of the row list into {@code work.out}, by dgemm. */
     private void forwardDense(Block block, int[] rows, int start, int c, double[] params, DenseWork work) {
         int d = numFeatures;
-        double[] v = block.values();
-        if (rows == null) {
-            work.in = v;
+        if (work.gathered == null) {
+            work.in = block.values();
             work.inOff = start * d;
         } else {
-            double[] x = work.gathered;
-            for (int i = 0; i < c; i++) System.arraycopy(v, rows[start + i] * d, x, i * d, d);
-            work.in = x;
+            Blas.gather(block, rows, start, c, work.gathered);
+            work.in = work.gathered;
             work.inOff = 0;
         }
         int layers = numLayers();
@@ -629,7 +631,7 @@ public final class MlpModel implements Model {
         int k = numOutputs;
         int last = numLayers() - 1;
         Work work = block.isSparse() ? new Work(block, null, n, params, false) : null;
-        DenseWork dense = block.isSparse() ? null : new DenseWork(null, n, denseChunk, false);
+        DenseWork dense = block.isSparse() ? null : new DenseWork(block, null, n, denseChunk, false);
         int chunk = block.isSparse() ? CHUNK : denseChunk;
         double[] s = new double[k];
         for (int start = 0; start < n; start += chunk) {
@@ -679,7 +681,6 @@ public final class MlpModel implements Model {
     private void forward(Block block, int[] rows, int start, int c, double[] params, Work work) {
         int layers = numLayers();
         int d = numFeatures;
-        double[] v = block.values();
         for (int l = 0; l < layers; l++) {
             int nIn = sizes[l];
             int nOut = sizes[l + 1];
@@ -690,11 +691,15 @@ public final class MlpModel implements Model {
                 int[] idx = block.colIdx();
                 double[][] wt0 = work.wt[0];
                 int w0 = weightOffset[0];
+                RowValues xr = work.input;
                 for (int i = 0; i < c; i++) {
                     int row = rows == null ? start + i : rows[start + i];
                     double[] oi = out[i];
+                    xr.load(row);
+                    double[] v = xr.array;
+                    int sh = xr.shift;
                     for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
-                        double a = v[q];
+                        double a = v[q + sh];
                         if (a == 0.0) continue;
                         if (wt0 != null) {
                             double[] wk = wt0[idx[q]];
@@ -709,7 +714,7 @@ public final class MlpModel implements Model {
                 double[][] x = work.x;
                 for (int i = 0; i < c; i++) {
                     int row = rows == null ? start + i : rows[start + i];
-                    System.arraycopy(v, row * d, x[i], 0, d);
+                    block.copyValues(row * d, x[i], 0, d);
                 }
                 gemmAcc(x, c, d, work.wt[0], nOut, out);
             } else {
@@ -740,7 +745,7 @@ public final class MlpModel implements Model {
             }
             if (l == 0 && block.isSparse()) {
                 // grad W_0[o][k] += delta[i][o] * x[i][k] over the non-zeros x[i][k]
-                double[] v = block.values();
+                RowValues xr = work.input;
                 int[] ptr = block.rowPtr();
                 int[] idx = block.colIdx();
                 double[][] gt = work.gw[0];
@@ -749,8 +754,11 @@ public final class MlpModel implements Model {
                 for (int i = 0; i < c; i++) {
                     int row = rows == null ? start + i : rows[start + i];
                     double[] di = delta[i];
+                    xr.load(row);
+                    double[] v = xr.array;
+                    int sh = xr.shift;
                     for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
-                        double a = v[q];
+                        double a = v[q + sh];
                         if (a == 0.0) continue;
                         if (gt != null) {
                             double[] gk = gt[idx[q]];

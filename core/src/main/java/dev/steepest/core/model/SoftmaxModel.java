@@ -44,22 +44,30 @@ public final class SoftmaxModel implements Model {
         return g;
     }
 
-    /** Writes the K scores of {@code row} into {@code scores}. */
+    /** Writes the K scores of {@code row} into {@code scores} (computed in double for a float32 block too). */
     public void scores(Block block, int row, double[] params, double[] scores) {
+        RowValues x = new RowValues(block);
+        x.load(row);
+        scores(block, row, params, scores, x);
+    }
+
+    /** {@link #scores(Block, int, double[], double[])} reading the row from {@code x}, which has it loaded. */
+    private void scores(Block block, int row, double[] params, double[] scores, RowValues x) {
         int d = numFeatures;
         int bias = numClasses * d;
-        double[] v = block.values();
+        double[] v = x.array;
+        int sh = x.shift;
         for (int k = 0; k < numClasses; k++) scores[k] = fitIntercept ? params[bias + k] : 0.0;
         if (block.isSparse()) {
             int[] ptr = block.rowPtr();
             int[] idx = block.colIdx();
             for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
-                double x = v[q];
+                double xq = v[q + sh];
                 int j = idx[q];
-                for (int k = 0; k < numClasses; k++) scores[k] += x * params[k * d + j];
+                for (int k = 0; k < numClasses; k++) scores[k] += xq * params[k * d + j];
             }
         } else {
-            int off = row * d;
+            int off = row * d + sh;
             for (int k = 0; k < numClasses; k++) {
                 double s = 0.0;
                 int w = k * d;
@@ -134,8 +142,9 @@ public final class SoftmaxModel implements Model {
     static final int MIN_BLAS_ROWS = 64;
 
     /**
-     * The dense kernel. For each chunk of c rows ({@link Blas#chunkRows}: 256 unless d is very large), with X (c x d) the chunk's rows (read in place when the rows are
-     * consecutive storage rows, else gathered into a per-thread buffer), W the K x d coefficients and b the
+     * The dense kernel. For each chunk of c rows ({@link Blas#chunkRows}: 256 unless d is very large), with X (c x d)
+     * the chunk's rows (read in place when the rows are consecutive storage rows of a float64 block, else gathered
+     * into a per-thread double buffer, which widens a float32 block's values), W the K x d coefficients and b the
      * intercepts:
      * <pre>
      *   S = X W^T                 (dgemm; then S[i][k] += b_k)
@@ -160,19 +169,20 @@ public final class SoftmaxModel implements Model {
         int k = numClasses;
         int bias = k * d;
         double[] grad = acc.gradientSum();
-        double[] v = block.values();
+        boolean inPlace = rows == null && !block.isFloat32();
+        double[] v = inPlace ? block.values() : null;
         int chunk = Math.min(chunkRows, count);
-        double[] gathered = rows == null ? null : Blas.scratch(0, chunk * d);
+        double[] gathered = inPlace ? null : Blas.scratch(0, chunk * d);
         double[] s = Blas.scratch(1, chunk * k);
         for (int start = 0; start < count; start += chunkRows) {
             int c = Math.min(chunkRows, count - start);
             double[] x;
             int xOff;
-            if (rows == null) {
+            if (inPlace) {
                 x = v;
                 xOff = start * d;
             } else {
-                for (int i = 0; i < c; i++) System.arraycopy(v, rows[start + i] * d, gathered, i * d, d);
+                Blas.gather(block, rows, start, c, gathered);
                 x = gathered;
                 xOff = 0;
             }
@@ -204,24 +214,27 @@ public final class SoftmaxModel implements Model {
         double[] p = new double[numClasses];
         int d = numFeatures;
         int bias = numClasses * d;
-        double[] v = block.values();
+        RowValues xr = new RowValues(block);
         for (int i = 0; i < count; i++) {
             int row = rows == null ? i : rows[i];
             int y = label(block, row);
             double w = block.weight(row);
-            scores(block, row, params, p);
+            xr.load(row);
+            double[] v = xr.array;
+            int sh = xr.shift;
+            scores(block, row, params, p, xr);
             acc.addRow(w * lossAndResiduals(p, y), w);
             for (int k = 0; k < numClasses; k++) p[k] *= w;
             if (block.isSparse()) {
                 int[] ptr = block.rowPtr();
                 int[] idx = block.colIdx();
                 for (int q = ptr[row], end = ptr[row + 1]; q < end; q++) {
-                    double x = v[q];
+                    double x = v[q + sh];
                     int j = idx[q];
                     for (int k = 0; k < numClasses; k++) grad[k * d + j] += p[k] * x;
                 }
             } else {
-                int off = row * d;
+                int off = row * d + sh;
                 for (int k = 0; k < numClasses; k++) {
                     double g = p[k];
                     int base = k * d;
@@ -234,7 +247,8 @@ public final class SoftmaxModel implements Model {
 
     /**
      * Adds every row to the evaluation sums. A dense block's scores come from the dense kernel's product
-     * ({@code S = X W^T + b} by BLAS, a chunk of rows at a time), a CSR block's from {@link #scores}.
+     * ({@code S = X W^T + b} by BLAS, a chunk of rows at a time, read in place from a float64 block and gathered
+     * into doubles from a float32 one), a CSR block's from {@link #scores}.
      */
     @Override
     public void evaluate(Block block, double[] params, Evaluation eval) {
@@ -245,9 +259,14 @@ public final class SoftmaxModel implements Model {
         double[] p = new double[k];
         int chunk = block.isSparse() ? n : denseChunk();
         double[] s = block.isSparse() ? null : Blas.scratch(1, Math.min(chunk, n) * k);
+        double[] gathered = s != null && block.isFloat32() ? Blas.scratch(0, Math.min(chunk, n) * d) : null;
+        RowValues xr = s == null ? new RowValues(block) : null;
         for (int start = 0; start < n; start += chunk) {
             int c = Math.min(chunk, n - start);
-            if (s != null) {
+            if (gathered != null) {
+                Blas.gather(block, null, start, c, gathered);
+                Blas.BLAS.dgemm("T", "N", k, c, d, 1.0, params, 0, d, gathered, 0, d, 0.0, s, 0, k);
+            } else if (s != null) {
                 Blas.BLAS.dgemm("T", "N", k, c, d, 1.0, params, 0, d, block.values(), start * d, d, 0.0, s, 0, k);
             }
             for (int i = 0; i < c; i++) {
@@ -257,7 +276,8 @@ public final class SoftmaxModel implements Model {
                     System.arraycopy(s, i * k, p, 0, k);
                     if (fitIntercept) for (int j = 0; j < k; j++) p[j] += params[bias + j];
                 } else {
-                    scores(block, row, params, p);
+                    xr.load(row);
+                    scores(block, row, params, p, xr);
                 }
                 int best = 0;
                 for (int j = 1; j < k; j++) if (p[j] > p[best]) best = j;

@@ -106,7 +106,10 @@ public final class StratifiedSplit {
         return validation;
     }
 
-    /** The rows {@code i} of {@code block} with {@code mask[i] == which}, in storage order, as a new block. */
+    /**
+     * The rows {@code i} of {@code block} with {@code mask[i] == which}, in storage order, as a new block of the
+     * same storage (dense or CSR) and precision.
+     */
     public static Block select(Block block, boolean[] mask, boolean which) {
         int d = block.numFeatures();
         int rows = 0;
@@ -119,32 +122,37 @@ public final class StratifiedSplit {
         double[] labels = new double[rows];
         double[] weights = block.hasUnitWeights() ? null : new double[rows];
         int r = 0;
+        // the selection keeps the block's precision: values are copied as stored (double[] or float[])
+        boolean f32 = block.isFloat32();
+        Object from = f32 ? block.floatValues() : block.values();
         if (!block.isSparse()) {
-            double[] values = new double[rows * d];
+            Object values = f32 ? new float[rows * d] : new double[rows * d];
             for (int i = 0; i < mask.length; i++) {
                 if (mask[i] != which) continue;
-                System.arraycopy(block.values(), i * d, values, r * d, d);
+                System.arraycopy(from, i * d, values, r * d, d);
                 labels[r] = block.label(i);
                 if (weights != null) weights[r] = block.weight(i);
                 r++;
             }
-            return Block.dense(d, values, labels, weights);
+            return f32 ? Block.dense(d, (float[]) values, labels, weights)
+                    : Block.dense(d, (double[]) values, labels, weights);
         }
         int[] rowPtr = new int[rows + 1];
         int[] colIdx = new int[nnz];
-        double[] values = new double[nnz];
+        Object values = f32 ? new float[nnz] : new double[nnz];
         int k = 0;
         for (int i = 0; i < mask.length; i++) {
             if (mask[i] != which) continue;
-            int from = block.rowPtr()[i];
-            int len = block.rowPtr()[i + 1] - from;
-            System.arraycopy(block.colIdx(), from, colIdx, k, len);
-            System.arraycopy(block.values(), from, values, k, len);
+            int start = block.rowPtr()[i];
+            int len = block.rowPtr()[i + 1] - start;
+            System.arraycopy(block.colIdx(), start, colIdx, k, len);
+            System.arraycopy(from, start, values, k, len);
             k += len;
             labels[r] = block.label(i);
             if (weights != null) weights[r] = block.weight(i);
             rowPtr[++r] = k;
         }
-        return Block.sparse(d, rowPtr, colIdx, values, labels, weights);
+        return f32 ? Block.sparse(d, rowPtr, colIdx, (float[]) values, labels, weights)
+                : Block.sparse(d, rowPtr, colIdx, (double[]) values, labels, weights);
     }
 }

@@ -125,4 +125,70 @@ class BlockBuilderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> b.addSparse(0, 1, new int[] {2, 0}, new double[] {9, 8}, 2));
     }
+
+    /**
+     * A float32 block holds {@code (float) x} for every value, dense or CSR (rows added densely or as pairs), costs
+     * 4 bytes a value, refuses {@code values()}, and every other reader (feature, copyValues, withLabels, row
+     * selection, moments) sees the rounded values, as a float64 block of the rounded rows does.
+     */
+    @Test
+    void float32BlocksHoldTheRoundedValues() {
+        int n = 50;
+        int d = 7;
+        double[][] x = randomRows(n, d, 0.5, 2);
+        double[][] rounded = new double[n][d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) rounded[i][j] = (float) x[i][j];
+        for (boolean sparse : new boolean[] {false, true}) {
+            BlockBuilder b32 = new BlockBuilder(d, sparse, Precision.FLOAT32);
+            BlockBuilder b64 = new BlockBuilder(d, sparse, Precision.FLOAT64);
+            for (int i = 0; i < n; i++) {
+                double w = 1.0 + i % 3;
+                if (i % 2 == 0) {
+                    b32.addDense(i, w, x[i]);
+                } else {
+                    int[] idx = new int[d];
+                    double[] val = new double[d];
+                    int c = 0;
+                    for (int j = 0; j < d; j++) if (x[i][j] != 0) { idx[c] = j; val[c++] = x[i][j]; }
+                    b32.addSparse(i, w, idx, val, c);
+                }
+                b64.addDense(i, w, rounded[i]);
+            }
+            Block f32 = b32.build();
+            Block f64 = b64.build();
+            String what = "sparse=" + sparse;
+            assertTrue(f32.isFloat32(), what);
+            assertEquals(Precision.FLOAT32, f32.precision());
+            assertEquals(Precision.FLOAT64, f64.precision());
+            assertThrows(IllegalStateException.class, f32::values);
+            assertThrows(IllegalStateException.class, f64::floatValues);
+            assertEquals(f64.numValues(), f32.numValues(), what);
+            // 4 bytes less per value, the labels, weights and CSR arrays as before
+            assertEquals(f64.sizeInBytes() - 4L * f64.numValues(), f32.sizeInBytes(), what);
+            double[] widened = new double[f32.numValues()];
+            f32.copyValues(0, widened, 0, widened.length);
+            assertArrayEquals(f64.values(), widened, 0.0, what);
+            Block relabeled = f32.withLabels(new double[n]);
+            boolean[] mask = new boolean[n];
+            for (int i = 0; i < n; i += 3) mask[i] = true;
+            Block picked = dev.steepest.core.train.StratifiedSplit.select(f32, mask, true);
+            Block picked64 = dev.steepest.core.train.StratifiedSplit.select(f64, mask, true);
+            assertTrue(picked.isFloat32() && relabeled.isFloat32(), what);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    assertEquals(rounded[i][j], f32.feature(i, j), what + " " + i + "," + j);
+                    assertEquals(rounded[i][j], relabeled.feature(i, j), what + " relabeled " + i + "," + j);
+                }
+            }
+            for (int i = 0; i < picked.numRows(); i++) {
+                assertEquals(picked64.label(i), picked.label(i));
+                assertEquals(picked64.weight(i), picked.weight(i));
+                for (int j = 0; j < d; j++) assertEquals(picked64.feature(i, j), picked.feature(i, j), what);
+            }
+            dev.steepest.core.model.FeatureMoments m32 = dev.steepest.core.model.FeatureMoments.of(f32);
+            dev.steepest.core.model.FeatureMoments m64 = dev.steepest.core.model.FeatureMoments.of(f64);
+            assertArrayEquals(m64.mean(), m32.mean(), 0.0, what + " mean");
+            assertArrayEquals(m64.std(), m32.std(), 0.0, what + " std");
+        }
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steepest.core.TestData;
 import dev.steepest.core.data.Block;
+import dev.steepest.core.data.Precision;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +21,20 @@ import org.junit.jupiter.api.Test;
  * {@link SoftmaxModelTest} and {@link MlpReference}. surefire runs this class twice: with the Vector API module
  * (netlib picks {@code VectorBLAS}, as in Spark's JVMs) and without it (the pure-Java fallback); the property
  * {@code steepest.expected.blas} names the implementation each run must get.
+ *
+ * <p>Float32 blocks ({@link #checkFloat32}): for the same models, sizes and kinds of call, a float32 block gives
+ * the reference computed in double on the float-rounded rows at {@value #REL_FLOAT32_VS_REFERENCE} (it computes in
+ * double on exactly those values, so only the order of summation differs), and the float64 block's sums on the
+ * unrounded rows at {@value #REL_FLOAT32_VS_FLOAT64} (the rounding of the inputs, at most 2^-24 relative each):
+ * per gradient component for the linear and softmax models; for MLPs on the largest component, because how far
+ * one component moves when the inputs are rounded depends on the network's conditioning, not on the kernel (seen:
+ * a 12-20-9-4 ReLU net, n = 64, subset of 32, where the component W_1[3][1] moved by 1.6e-6 of itself, with no
+ * pre-activation near the kink, while the float32 block matched the reference on the rounded rows to 1e-15).
  */
 class BlockKernelTest {
     private static final double REL = 1e-10;
+    private static final double REL_FLOAT32_VS_REFERENCE = 1e-12;
+    private static final double REL_FLOAT32_VS_FLOAT64 = 1e-6;
     private static final int[] SIZES = {1, 63, 64, 65, 200, 300};
 
     @Test
@@ -46,10 +58,72 @@ class BlockKernelTest {
         return s;
     }
 
-    private static void assertClose(double expected, double actual, double termScale, String what) {
+    private static void assertClose(double expected, double actual, double termScale, double rel, String what) {
         double err = Math.abs(expected - actual);
-        assertTrue(err <= REL * Math.max(Math.abs(expected), Math.abs(actual)) || err <= REL * termScale,
-                what + ": " + expected + " vs " + actual + " (term scale " + termScale + ")");
+        assertTrue(err <= rel * Math.max(Math.abs(expected), Math.abs(actual)) || err <= rel * termScale,
+                what + ": " + expected + " vs " + actual + " (term scale " + termScale + ", tolerance " + rel + ")");
+    }
+
+    /** A reference's sums for a call, and the term scale (sum of |terms|) of each gradient component. */
+    record Expected(double lossSum, double weightSum, long count, double[] gradient, double[] scale) {
+        static Expected of(MlpReference.Result r) {
+            return new Expected(r.lossSum(), r.weightSum(), r.count(), r.gradientSum(), r.gradientScale());
+        }
+    }
+
+    /** The row-by-row reference of one model on the rows {@code rows[0 .. count)} (all in order when null). */
+    interface Reference {
+        Expected of(TestData.Rows r, int[] rows, int count);
+    }
+
+    private static void assertMatches(Expected e, Accumulator acc, double rel, String what) {
+        assertEquals(e.count(), acc.count(), what + ": count");
+        assertClose(e.weightSum(), acc.weightSum(), 0.0, rel, what + ": weight sum");
+        assertClose(e.lossSum(), acc.lossSum(), 0.0, rel, what + ": loss sum");
+        double[] g = acc.gradientSum();
+        assertEquals(e.gradient().length, g.length, what + ": parameters");
+        for (int i = 0; i < g.length; i++) {
+            assertClose(e.gradient()[i], g[i], e.scale()[i], rel, what + ": gradient " + i);
+        }
+    }
+
+    /**
+     * The float32 block of {@code r} (dense and CSR; every call of {@link #forEachCall}) against (1) the reference
+     * on the float-rounded rows at {@value #REL_FLOAT32_VS_REFERENCE} and (2) the float64 block of the unrounded
+     * rows at {@value #REL_FLOAT32_VS_FLOAT64}, relative or of the reference's term scale.
+     */
+    private static void checkFloat32(Model m, TestData.Rows r, int n, double[] params, Reference ref, String name) {
+        checkFloat32(m, r, n, params, ref, name, true);
+    }
+
+    /** {@link #checkFloat32}, comparing with the float64 block per component or, if not, on the largest. */
+    private static void checkFloat32(Model m, TestData.Rows r, int n, double[] params, Reference ref, String name,
+                                     boolean perComponent) {
+        TestData.Rows rounded = r.roundedToFloat();
+        for (boolean sparse : new boolean[] {false, true}) {
+            Block f32 = TestData.block(r, sparse, Precision.FLOAT32);
+            Block f64 = TestData.block(r, sparse, Precision.FLOAT64);
+            assertTrue(f32.isFloat32());
+            assertEquals(sparse, f32.isSparse());
+            forEachCallOn(f32, n, (block, rows, count, what) -> {
+                String label = name + " float32 " + what;
+                Accumulator acc32 = run(m, block, rows, count, params);
+                assertMatches(ref.of(rounded, rows, count), acc32, REL_FLOAT32_VS_REFERENCE,
+                        label + " vs reference on float-rounded rows");
+                Expected e64 = ref.of(r, rows, count);
+                Accumulator acc64 = run(m, f64, rows, count, params);
+                double[] scale = e64.scale();
+                if (!perComponent) {
+                    double largest = 0.0;
+                    for (double g : acc64.gradientSum()) largest = Math.max(largest, Math.abs(g));
+                    scale = new double[scale.length];
+                    java.util.Arrays.fill(scale, largest);
+                }
+                Expected got64 = new Expected(acc64.lossSum(), acc64.weightSum(), acc64.count(),
+                        acc64.gradientSum(), scale);
+                assertMatches(got64, acc32, REL_FLOAT32_VS_FLOAT64, label + " vs the float64 block");
+            });
+        }
     }
 
     /** {lossSum, weightSum, count, gradient..., then the term scale of each gradient component}. */
@@ -79,14 +153,6 @@ class BlockKernelTest {
         return out;
     }
 
-    private static void assertMatches(double[] ref, double[] scale, Accumulator acc, String what) {
-        assertEquals((long) ref[2], acc.count(), what + ": count");
-        assertClose(ref[1], acc.weightSum(), 0.0, what + ": weight sum");
-        assertClose(ref[0], acc.lossSum(), 0.0, what + ": loss sum");
-        double[] g = acc.gradientSum();
-        for (int i = 0; i < g.length; i++) assertClose(ref[3 + i], g[i], scale[i], what + ": gradient " + i);
-    }
-
     @Test
     void linearModelsEqualTheRowByRowReference() {
         int d = 13;
@@ -98,12 +164,16 @@ class BlockKernelTest {
                 for (int n : SIZES) {
                     TestData.Rows r = TestData.random(n * 3L + 1, n, d, 0.4, m.isClassifier(), false);
                     double[] params = MlpKernelTest.randomParams(m.numParameters(), 0.5, n);
-                    forEachCall(r, n, (block, rows, count, what) -> {
-                        double[] ref = linearReference(m, r, rows, count, params);
-                        double[] scale = java.util.Arrays.copyOfRange(ref, 3 + m.numParameters(), ref.length);
-                        assertMatches(ref, scale, run(m, block, rows, count, params),
-                                m.type() + " intercept=" + intercept + " " + what);
-                    });
+                    Reference ref = (rr, rows, count) -> {
+                        double[] e = linearReference(m, rr, rows, count, params);
+                        int p = m.numParameters();
+                        return new Expected(e[0], e[1], (long) e[2], java.util.Arrays.copyOfRange(e, 3, 3 + p),
+                                java.util.Arrays.copyOfRange(e, 3 + p, e.length));
+                    };
+                    String name = m.type() + " intercept=" + intercept;
+                    forEachCall(r, n, (block, rows, count, what) -> assertMatches(ref.of(r, rows, count),
+                            run(m, block, rows, count, params), REL, name + " " + what));
+                    checkFloat32(m, r, n, params, ref, name);
                 }
             }
         }
@@ -121,19 +191,22 @@ class BlockKernelTest {
             for (int n : sizes) {
                 TestData.Rows r = MlpGradientCheckTest.rows(MlpModel.Head.SOFTMAX, k, n * 5L + k, n, d, zeros);
                 double[] params = MlpKernelTest.randomParams(m.numParameters(), 0.3, n + 17);
-                forEachCall(r, n, (block, rows, count, what) -> {
-                    double[] ref = SoftmaxModelTest.reference(k, intercept, r, rows, count, params);
+                Reference ref = (rr, rows, count) -> {
+                    double[] e = SoftmaxModelTest.reference(k, intercept, rr, rows, count, params);
                     // |p_c - [c = y]| <= 1: the terms of gradient component (c, j) are bounded by w |x_j|
                     double[] scale = new double[m.numParameters()];
                     for (int i = 0; i < count; i++) {
                         int row = rows == null ? i : rows[i];
                         for (int p = 0; p < scale.length; p++) {
-                            scale[p] += r.w[row] * (p < k * d ? Math.abs(r.x[row][p % d]) : 1.0);
+                            scale[p] += rr.w[row] * (p < k * d ? Math.abs(rr.x[row][p % d]) : 1.0);
                         }
                     }
-                    assertMatches(ref, scale, run(m, block, rows, count, params),
-                            "softmax K=" + k + " d=" + d + " intercept=" + intercept + " " + what);
-                });
+                    return new Expected(e[0], e[1], (long) e[2], java.util.Arrays.copyOfRange(e, 3, e.length), scale);
+                };
+                String name = "softmax K=" + k + " d=" + d + " intercept=" + intercept;
+                forEachCall(r, n, (block, rows, count, what) -> assertMatches(ref.of(r, rows, count),
+                        run(m, block, rows, count, params), REL, name + " " + what));
+                checkFloat32(m, r, n, params, ref, name);
             }
         }
     }
@@ -152,6 +225,9 @@ class BlockKernelTest {
                     forEachCall(r, n, (block, rows, count, what) -> MlpKernelTest.assertMatches(
                             MlpReference.run(hidden, act, head, k, r, rows, count, params),
                             run(m, block, rows, count, params), head + " " + act + " " + what));
+                    checkFloat32(m, r, n, params, (rr, rows, count) -> Expected.of(
+                            MlpReference.run(hidden, act, head, k, rr, rows, count, params)), head + " " + act,
+                            false);
                 }
             }
         }
@@ -163,6 +239,8 @@ class BlockKernelTest {
                 MlpReference.run(new int[] {32, 16}, Activation.RELU, MlpModel.Head.SOFTMAX, 10, r, rows, count,
                         params),
                 run(wide, block, rows, count, params), "784-32-16-10 " + what));
+        checkFloat32(wide, r, 260, params, (rr, rows, count) -> Expected.of(MlpReference.run(new int[] {32, 16},
+                Activation.RELU, MlpModel.Head.SOFTMAX, 10, rr, rows, count, params)), "784-32-16-10", false);
     }
 
     private interface Call {
@@ -178,11 +256,16 @@ class BlockKernelTest {
         for (boolean sparse : new boolean[] {false, true}) {
             Block block = TestData.block(r, sparse);
             assertEquals(sparse, block.isSparse());
-            String storage = (sparse ? "CSR" : "dense") + " n=" + n;
-            call.check(block, null, n, storage + " all rows");
-            call.check(block, subset(n * 13L + 1, n, n + 2), n + 2, storage + " subset of " + (n + 2));
-            int half = Math.max(1, n / 2);
-            call.check(block, subset(n * 13L + 2, n, half), half, storage + " subset of " + half);
+            forEachCallOn(block, n, call);
         }
+    }
+
+    /** The calls of {@link #forEachCall} on one block of {@code n} rows. */
+    private static void forEachCallOn(Block block, int n, Call call) {
+        String storage = (block.isSparse() ? "CSR" : "dense") + " n=" + n;
+        call.check(block, null, n, storage + " all rows");
+        call.check(block, subset(n * 13L + 1, n, n + 2), n + 2, storage + " subset of " + (n + 2));
+        int half = Math.max(1, n / 2);
+        call.check(block, subset(n * 13L + 2, n, half), half, storage + " subset of " + half);
     }
 }

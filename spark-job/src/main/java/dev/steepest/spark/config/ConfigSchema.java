@@ -47,6 +47,9 @@ public final class ConfigSchema {
                 + "out and counts it per reason in summary.json.", "fail", "skip");
         integer("data.partitions", null, 1, INF,
                 "Partitions (= cached blocks); default max(input partitions, Spark default parallelism).");
+        word("data.precision", "float64", "How the cached blocks store feature values: float64 (8 bytes each) or "
+                + "float32 (4 bytes, each rounded to the nearest float; labels, weights and every sum stay double). "
+                + "Training, validation and held-out sets alike.", "float64", "float32");
         bool("data.truncate-lineage", true, "Local-checkpoint the cached blocks so steps do not re-ship the read "
                 + "plan (faster steps; a lost executor fails the run instead of re-reading its blocks).");
         // model

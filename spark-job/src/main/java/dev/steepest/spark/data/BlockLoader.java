@@ -2,6 +2,7 @@ package dev.steepest.spark.data;
 
 import dev.steepest.core.data.Block;
 import dev.steepest.core.data.BlockBuilder;
+import dev.steepest.core.data.Precision;
 import dev.steepest.spark.InputError;
 import java.io.IOException;
 import java.io.Serializable;
@@ -63,11 +64,22 @@ public final class BlockLoader {
      * blocks loose from the reading plan (Spark's {@code localCheckpoint}), so each step's task no longer
      * serializes the whole lineage. {@code labelColumn}, {@code weightColumn} and the entries of {@code features},
      * {@code exclude} and {@code categorical} name columns, or give their 0-based position as a number.
+     * {@code precision}: how every block this loader builds (training, validation and held-out sets alike) stores
+     * its feature values ({@code data.precision}).
      */
     public record Options(String format, String labelColumn, String weightColumn, Integer numFeatures,
                           Integer partitions, int maxClasses, boolean truncateLineage, boolean header,
                           String delimiter, List<String> features, List<String> exclude, List<String> categorical,
-                          boolean skipBadRecords) implements Serializable {
+                          boolean skipBadRecords, Precision precision) implements Serializable {
+        /** Float64 blocks. */
+        public Options(String format, String labelColumn, String weightColumn, Integer numFeatures,
+                       Integer partitions, int maxClasses, boolean truncateLineage, boolean header,
+                       String delimiter, List<String> features, List<String> exclude, List<String> categorical,
+                       boolean skipBadRecords) {
+            this(format, labelColumn, weightColumn, numFeatures, partitions, maxClasses, truncateLineage, header,
+                    delimiter, features, exclude, categorical, skipBadRecords, Precision.FLOAT64);
+        }
+
         public Options(String format, String labelColumn, String weightColumn, Integer numFeatures,
                        Integer partitions, int maxClasses, boolean truncateLineage) {
             this(format, labelColumn, weightColumn, numFeatures, partitions, maxClasses, truncateLineage, true, ",",
@@ -86,7 +98,8 @@ public final class BlockLoader {
                     cfg.has("data.partitions") ? (int) cfg.longValue("data.partitions") : null, maxClasses,
                     cfg.bool("data.truncate-lineage"), cfg.bool("data.header"), cfg.string("data.delimiter"),
                     cfg.stringList("data.features"), cfg.stringList("data.exclude"),
-                    cfg.stringList("data.categorical"), "skip".equals(cfg.string("data.on-bad-record")));
+                    cfg.stringList("data.categorical"), "skip".equals(cfg.string("data.on-bad-record")),
+                    Precision.parse(cfg.string("data.precision")));
         }
 
         public boolean classification() {
@@ -95,7 +108,12 @@ public final class BlockLoader {
 
         public Options withSkipBadRecords(boolean skip) {
             return new Options(format, labelColumn, weightColumn, numFeatures, partitions, maxClasses,
-                    truncateLineage, header, delimiter, features, exclude, categorical, skip);
+                    truncateLineage, header, delimiter, features, exclude, categorical, skip, precision);
+        }
+
+        public Options withPrecision(Precision p) {
+            return new Options(format, labelColumn, weightColumn, numFeatures, partitions, maxClasses,
+                    truncateLineage, header, delimiter, features, exclude, categorical, skipBadRecords, p);
         }
     }
 
@@ -556,7 +574,8 @@ public final class BlockLoader {
 
     /** What a partition's block builder needs: where everything is in the encoded rows. */
     private record BuildPlan(String key, int numeric, boolean sparse, int[] categorySizes, int[] oneHotColumns,
-                             Labels labels, boolean skip, boolean textLines) implements Serializable {
+                             Labels labels, boolean skip, boolean textLines, Precision precision)
+            implements Serializable {
     }
 
     /** Builds and caches the blocks; {@code training}: a constant regression label is an input error. */
@@ -570,7 +589,7 @@ public final class BlockLoader {
             columns[c] = rows.schema().fieldIndex(StagedRows.categoricalColumn(c) + "_onehot");
         }
         BuildPlan plan = new BuildPlan(staged.key, spec.numericFeatures(), spec.sparse(), sizes, columns, labels,
-                opt.skipBadRecords(), staged.textLines);
+                opt.skipBadRecords(), staged.textLines, opt.precision());
         JavaRDD<Built> built = rows.javaRDD().mapPartitions(it -> List.of(build(it, plan)).iterator(), true);
         built.persist(StorageLevel.MEMORY_ONLY());
         List<BlockSummary> summaries;
@@ -623,7 +642,7 @@ public final class BlockLoader {
         int slots = 0;
         for (int s : plan.categorySizes()) slots += s;
         int d = plan.numeric() + slots;
-        BlockBuilder builder = new BlockBuilder(d, plan.sparse());
+        BlockBuilder builder = new BlockBuilder(d, plan.sparse(), plan.precision());
         double[] x = plan.sparse() ? null : new double[d];
         Map<String, Integer> names = plan.labels().index();
         Map<String, Long> skipped = new TreeMap<>();
