@@ -436,5 +436,20 @@ class InputFormatsTest {
             b.release();
             held.release();
         }
+        // a finite value beyond float's range is a bad record in float32 (it would become infinite), fine in float64
+        Path huge = write("huge.csv", "label,x0\n0,1\n1,2e39\n2,3\n");
+        InputError e = assertThrows(InputError.class, () -> train(huge, f32));
+        assertTrue(e.getMessage().endsWith("huge.csv:3: a feature value 2.0E39 is beyond float32's range "
+                + "(data.precision = float32; use float64)"), e.getMessage());
+        TrainingData skipped = train(huge, f32.withSkipBadRecords(true));
+        TrainingData kept = train(huge, f64);
+        try {
+            assertEquals(2, skipped.numRows());
+            assertEquals(Map.of("non-finite", 1L), skipped.skipped());
+            assertEquals(3, kept.numRows());
+        } finally {
+            skipped.release();
+            kept.release();
+        }
     }
 }

@@ -684,6 +684,17 @@ public final class BlockLoader {
                 reason = BadRecord.MALFORMED;
                 detail = "the feature vector has " + v.size() + " values, expected " + plan.numeric();
             }
+            if (reason == null && plan.precision() == Precision.FLOAT32) {
+                double[] values = v instanceof SparseVector sv ? sv.values() : v.toArray();
+                for (double value : values) {
+                    if (Math.abs(value) > Float.MAX_VALUE) {
+                        reason = BadRecord.NON_FINITE;
+                        detail = "a feature value " + value + " is beyond float32's range (data.precision = float32;"
+                                + " use float64)";
+                        break;
+                    }
+                }
+            }
             if (reason != null) {
                 if (!plan.skip() || !BadRecord.skippable(reason)) {
                     throw new BadRecord(plan.key(), r.getString(0), r.getLong(1), plan.textLines(), reason, detail);
