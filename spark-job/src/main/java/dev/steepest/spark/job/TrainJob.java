@@ -20,6 +20,7 @@ import dev.steepest.spark.data.DataSpec;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.data.ValidationSplit;
 import dev.steepest.spark.exec.SparkGradientSource;
+import dev.steepest.spark.output.DeadGradientWarning;
 import dev.steepest.spark.output.Json;
 import dev.steepest.spark.output.MetricsWriter;
 import dev.steepest.spark.output.ProgressReporter;
@@ -116,6 +117,8 @@ public final class TrainJob {
                             + e.lrFactor() + " from now on");
                 }
             });
+            DeadGradientWarning deadGradients = new DeadGradientWarning(console);
+            listeners.add(deadGradients);
             if (out != null) {
                 metrics = new MetricsWriter(out.file("metrics.jsonl"), "step".equals(cfg.string("train.metrics")),
                         e -> epochValidationMetrics(e, model));
@@ -159,6 +162,7 @@ public final class TrainJob {
                     standardized != null ? standardized.toOriginal(params) : params);
             Map<String, Object> summary = summary(result, train, finalLoss, test, validated, startNanos);
             if (badRecords != null) summary.put("bad_records", badRecords);
+            summary.put("warnings", deadGradients.warnings());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
                 Json.write(out.file("summary.json"), summary);
