@@ -66,6 +66,38 @@ public final class Blas {
         }
     }
 
+    /**
+     * Chunks of a mini-batch's rows as row-major c x d double matrices for BLAS: {@link #array} from
+     * {@link #offset} on. A float64 block's own values array when the whole block is the batch (read in place, no
+     * copy); otherwise the rows gathered into this thread's scratch buffer {@code slot}. One per kernel call.
+     */
+    static final class RowChunks {
+        private final dev.steepest.core.data.Block block;
+        private final int[] rows;
+        private final boolean inPlace;
+        private final double[] buffer;
+        double[] array;
+        int offset;
+
+        RowChunks(dev.steepest.core.data.Block block, int[] rows, int chunkRows, int slot) {
+            this.block = block;
+            this.rows = rows;
+            this.inPlace = rows == null && !block.isFloat32();
+            this.buffer = inPlace ? null : scratch(slot, chunkRows * block.numFeatures());
+            this.array = inPlace ? block.values() : buffer;
+        }
+
+        /** Points {@link #array} / {@link #offset} at batch rows {@code start .. start + c)}. */
+        void load(int start, int c) {
+            if (inPlace) {
+                offset = start * block.numFeatures();
+            } else {
+                gather(block, rows, start, c, buffer);
+                offset = 0;
+            }
+        }
+    }
+
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[8][]);
 
     /** This thread's buffer number {@code slot}, at least {@code size} long; contents unspecified. */

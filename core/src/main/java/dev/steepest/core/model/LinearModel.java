@@ -119,24 +119,15 @@ public final class LinearModel implements Model {
     void accumulateDense(Block block, int[] rows, int count, double[] params, Accumulator acc, int chunkRows) {
         int d = numFeatures;
         double[] grad = acc.gradientSum();
-        boolean inPlace = rows == null && !block.isFloat32();
-        double[] v = inPlace ? block.values() : null;
         int chunk = Math.min(chunkRows, count);
-        double[] gathered = inPlace ? null : Blas.scratch(0, chunk * d);
+        Blas.RowChunks chunks = new Blas.RowChunks(block, rows, chunk, 0);
         double[] g = Blas.scratch(1, 2 * chunk);
         int m0 = chunk; // margins in g[chunk .. 2 chunk)
         for (int start = 0; start < count; start += chunkRows) {
             int c = Math.min(chunkRows, count - start);
-            double[] x;
-            int xOff;
-            if (inPlace) {
-                x = v;
-                xOff = start * d;
-            } else {
-                Blas.gather(block, rows, start, c, gathered);
-                x = gathered;
-                xOff = 0;
-            }
+            chunks.load(start, c);
+            double[] x = chunks.array;
+            int xOff = chunks.offset;
             // m (c) = (X^T, d x c column-major)^T w
             Blas.BLAS.dgemv("T", d, c, 1.0, x, xOff, d, params, 0, 1, 0.0, g, m0, 1);
             for (int i = 0; i < c; i++) {

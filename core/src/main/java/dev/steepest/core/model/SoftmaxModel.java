@@ -169,23 +169,14 @@ public final class SoftmaxModel implements Model {
         int k = numClasses;
         int bias = k * d;
         double[] grad = acc.gradientSum();
-        boolean inPlace = rows == null && !block.isFloat32();
-        double[] v = inPlace ? block.values() : null;
         int chunk = Math.min(chunkRows, count);
-        double[] gathered = inPlace ? null : Blas.scratch(0, chunk * d);
+        Blas.RowChunks chunks = new Blas.RowChunks(block, rows, chunk, 0);
         double[] s = Blas.scratch(1, chunk * k);
         for (int start = 0; start < count; start += chunkRows) {
             int c = Math.min(chunkRows, count - start);
-            double[] x;
-            int xOff;
-            if (inPlace) {
-                x = v;
-                xOff = start * d;
-            } else {
-                Blas.gather(block, rows, start, c, gathered);
-                x = gathered;
-                xOff = 0;
-            }
+            chunks.load(start, c);
+            double[] x = chunks.array;
+            int xOff = chunks.offset;
             // S^T (K x c, column-major) = W (d x K column-major, i.e. row-major K x d)^T X^T
             Blas.BLAS.dgemm("T", "N", k, c, d, 1.0, params, 0, d, x, xOff, d, 0.0, s, 0, k);
             for (int i = 0; i < c; i++) {
