@@ -308,7 +308,7 @@ public final class BlockLoader {
         if (train != null) {
             categorical = cols.resolveAll(key, train.categoricalColumns());
             features = train.numericColumns().equals(indexNames(train.numericFeatures()))
-                    ? new int[] {vectorColumn(df, names, cols, key, path)}
+                    ? new int[] {vectorColumn(df, key, path)}
                     : cols.resolveAll(key, train.numericColumns());
         } else {
             categorical = cols.resolveAll("data.categorical", opt.categorical());
@@ -356,8 +356,8 @@ public final class BlockLoader {
                 d, vector ? null : numericNames, categoricalNames, sparse);
     }
 
-    private static int vectorColumn(Dataset<Row> df, String[] names, Columns cols, String key, String path) {
-        for (int j = 0; j < names.length; j++) {
+    private static int vectorColumn(Dataset<Row> df, String key, String path) {
+        for (int j = 0; j < df.schema().fields().length; j++) {
             if (df.schema().fields()[j].dataType() instanceof VectorUDT) return j;
         }
         throw new InputError(key + ": '" + path + "' has no vector column; training's features were a vector");

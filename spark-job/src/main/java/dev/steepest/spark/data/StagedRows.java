@@ -79,6 +79,11 @@ final class StagedRows {
         return w < 0 ? BadRecord.NEGATIVE_WEIGHT : null;
     }
 
+    /** The bad-record detail for the weight {@code w} of column {@code column}, which {@link #weightProblem} refused. */
+    static String weightDetail(String column, double w) {
+        return "column '" + column + "': " + (w < 0 ? "negative weight " : "weight ") + w;
+    }
+
     // ------------------------------------------------------------------------------------------------ CSV
 
     /**
@@ -125,9 +130,8 @@ final class StagedRows {
             p = TextFields.problem(w);
             if (p != null) return bad(file, offset, p, TextFields.detail(name, w, p), cats);
             weight = TextFields.parse(w);
-            if (weight < 0) {
-                return bad(file, offset, BadRecord.NEGATIVE_WEIGHT, "column '" + name + "': negative weight " + w, cats);
-            }
+            p = weightProblem(weight);
+            if (p != null) return bad(file, offset, p, weightDetail(name, weight), cats);
         }
         double[] x = new double[plan.features().length];
         for (int j = 0; j < x.length; j++) {
@@ -246,7 +250,7 @@ final class StagedRows {
             }
             weight = ((Number) r.get(at)).doubleValue();
             p = weightProblem(weight);
-            if (p != null) return bad(file, pos, p, "column '" + plan.weight() + "': weight " + weight, cats);
+            if (p != null) return bad(file, pos, p, weightDetail(plan.weight(), weight), cats);
             at++;
         }
         Vector x;
