@@ -1,21 +1,38 @@
 package dev.steepest.core.model;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The BLAS the dense block kernels call, and per-thread scratch buffers for them.
  *
  * <p>{@link #BLAS} comes from {@code dev.ludovic.netlib:blas} (3.0.4, the version Spark 4.1.0 ships and provides at
- * run time). By default it is netlib's Java implementation, {@link JavaBLAS#getInstance()}: {@code VectorBLAS} (the
- * Java Vector API) when the JVM runs with {@code --add-modules=jdk.incubator.vector} (Spark 4's JVM options, the
- * launcher's and the tests' include it), else the plain-Java {@code Java11BLAS}. Not netlib's default
- * {@link dev.ludovic.netlib.blas.BLAS#getInstance()}, which prefers a native {@code libblas.so.3} whenever one
- * loads, for two reasons: on the project's machines that library is Debian's unoptimized reference BLAS
- * ({@code libblas3}), which made the MLP kernel 5-11x slower than our loops (docs/BENCHMARKS.md); and a native
- * library that differs from host to host would make executors round differently, where the same JVM flags give
- * every executor the same Java implementation (only a different CPU vector width could still change VectorBLAS's
- * order of summation). {@code -Dsteepest.blas=native} opts in to netlib's default choice (for hosts with a tuned
- * native BLAS such as OpenBLAS).
+ * run time), chosen once per JVM by the system property {@code steepest.blas}:
+ * <ul>
+ *   <li>{@code auto} (the default): a <em>tuned</em> native BLAS (OpenBLAS, MKL, BLIS, ATLAS, Arm PL) through
+ *       netlib's JNI binding when {@code libblas.so.3} resolves to one <em>and</em> it is told to run one thread
+ *       per call ({@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS} or {@code OMP_NUM_THREADS} = 1, as Spark's
+ *       own linear-algebra guide asks: Spark already runs one task per core, and a multi-threaded BLAS under it
+ *       oversubscribes the cores). Otherwise netlib's Java implementation, as {@code java}.</li>
+ *   <li>{@code java}: {@link JavaBLAS#getInstance()}: {@code VectorBLAS} (the Java Vector API) when the JVM runs
+ *       with {@code --add-modules=jdk.incubator.vector} (Spark 4's JVM options, the launcher's and the tests'
+ *       include it), else the plain-Java {@code Java11BLAS}. The same arithmetic on every host with the same CPU
+ *       vector width, whatever is installed.</li>
+ *   <li>{@code native}: netlib's default {@link dev.ludovic.netlib.blas.BLAS#getInstance()}, a native
+ *       {@code libblas.so.3} whenever one loads, even Debian's unoptimized reference {@code libblas3}.</li>
+ * </ul>
+ * Why not netlib's default: on the project's machines {@code libblas.so.3} was Debian's reference BLAS, which made
+ * the MLP kernel 5-11x slower than our loops, while OpenBLAS on one thread makes it about twice as fast as
+ * VectorBLAS (docs/BENCHMARKS.md). The launcher sets {@code OPENBLAS_NUM_THREADS=1} (and MKL's) for the driver,
+ * and the Spark settings of a run set them for the executors, so {@code auto} takes a tuned library where one is
+ * installed. Executors on hosts with different libraries round differently; {@code java} everywhere avoids that.
  *
  * <p>Matrices in the kernels are row-major, netlib's are column-major: a row-major {@code r x c} matrix is
  * netlib's {@code c x r} matrix with leading dimension {@code c}.
@@ -28,14 +45,87 @@ public final class Blas {
     private Blas() {
     }
 
-    /** The instance every kernel uses, chosen once per JVM (see the class comment). */
-    static final dev.ludovic.netlib.blas.BLAS BLAS = "native".equals(System.getProperty("steepest.blas"))
-            ? dev.ludovic.netlib.blas.BLAS.getInstance()
-            : JavaBLAS.getInstance();
+    /** Substrings of the path of a tuned BLAS library, as the dynamic linker maps it. */
+    private static final List<String> TUNED = List.of("openblas", "mkl", "blis", "atlas", "armpl");
 
-    /** The implementation class in use, e.g. {@code dev.ludovic.netlib.blas.VectorBLAS}. */
+    /** The path of the native library {@link #BLAS} runs on, or null for a Java implementation. */
+    private static String nativeLibrary;
+
+    /** The instance every kernel uses, chosen once per JVM (see the class comment). */
+    static final dev.ludovic.netlib.blas.BLAS BLAS = choose(System.getProperty("steepest.blas", "auto"));
+
+    private static dev.ludovic.netlib.blas.BLAS choose(String mode) {
+        switch (mode) {
+            case "java":
+                return JavaBLAS.getInstance();
+            case "native": {
+                dev.ludovic.netlib.blas.BLAS b = dev.ludovic.netlib.blas.BLAS.getInstance();
+                if (b instanceof NativeBLAS) nativeLibrary = mappedBlasLibrary();
+                return b;
+            }
+            case "auto": {
+                if (!singleThreaded(System.getenv())) return JavaBLAS.getInstance();
+                NativeBLAS candidate;
+                try {
+                    candidate = NativeBLAS.getInstance();
+                } catch (RuntimeException | LinkageError e) {
+                    return JavaBLAS.getInstance();
+                }
+                String library = mappedBlasLibrary();
+                if (library == null || !isTuned(library)) return JavaBLAS.getInstance();
+                nativeLibrary = library;
+                return candidate;
+            }
+            default:
+                throw new IllegalArgumentException("steepest.blas must be auto, java or native, not '" + mode + "'");
+        }
+    }
+
+    /**
+     * True when {@code env} limits a native BLAS to one thread per call: {@code OPENBLAS_NUM_THREADS} or
+     * {@code MKL_NUM_THREADS} is 1, or neither is set and {@code OMP_NUM_THREADS} (which both fall back on) is 1.
+     */
+    static boolean singleThreaded(Map<String, String> env) {
+        String openblas = env.get("OPENBLAS_NUM_THREADS");
+        String mkl = env.get("MKL_NUM_THREADS");
+        if (openblas != null || mkl != null) return isOne(openblas) || isOne(mkl);
+        return isOne(env.get("OMP_NUM_THREADS"));
+    }
+
+    private static boolean isOne(String value) {
+        return value != null && value.trim().equals("1");
+    }
+
+    /** True when {@code path} names a tuned BLAS rather than the reference one. */
+    static boolean isTuned(String path) {
+        String p = path.toLowerCase(Locale.ROOT);
+        for (String t : TUNED) {
+            if (p.contains(t)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The file behind {@code libblas.so.3} (or another BLAS library) as this process maps it, read from
+     * {@code /proc/self/maps} (so through every symlink and alternatives link), or null where that is unavailable.
+     */
+    private static String mappedBlasLibrary() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')))
+                    .filter(path -> {
+                        String name = Path.of(path.isEmpty() ? "x" : path).getFileName().toString();
+                        return name.startsWith("libblas") || name.startsWith("libopenblas") || name.startsWith("libmkl_rt")
+                                || name.startsWith("libblis") || name.startsWith("libarmpl");
+                    })
+                    .findFirst().orElse(null);
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** The implementation in use, e.g. {@code dev.ludovic.netlib.blas.VectorBLAS}, with its native library if any. */
     public static String implementation() {
-        return BLAS.getClass().getName();
+        return BLAS.getClass().getName() + (nativeLibrary == null ? "" : " (" + nativeLibrary + ")");
     }
 
     /** The most rows per chunk of a dense kernel. */

@@ -40,6 +40,7 @@ class BlockKernelTest {
     @Test
     void theExpectedBlasImplementationIsInUse() {
         String expected = System.getProperty("steepest.expected.blas");
+        System.out.println("BlockKernelTest: BLAS " + Blas.implementation());
         if (expected != null) assertEquals(expected, Blas.implementation());
     }
 

@@ -128,6 +128,7 @@ public final class TrainJob {
                     + train.spec().numFeatures() + " features in " + train.partitionSizes().length
                     + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)"
                     + (validation == null ? "" : "; validating on " + validation.numRows() + " rows"));
+            console.println("kernels: BLAS " + dev.steepest.core.model.Blas.implementation() + " on the driver");
 
             TrainingOptions loopOptions = Models.options(cfg);
             if (validation != null) {
