@@ -47,34 +47,38 @@ public final class Blas {
 
     /** Substrings of the path of a tuned BLAS library, as the dynamic linker maps it. */
     private static final List<String> TUNED = List.of("openblas", "mkl", "blis", "atlas", "armpl");
+    /** File-name prefixes of BLAS libraries in {@code /proc/self/maps}. */
+    private static final List<String> BLAS_FILES = List.of("libblas", "libopenblas", "libmkl_rt", "libblis",
+            "libarmpl");
 
-    /** The path of the native library {@link #BLAS} runs on, or null for a Java implementation. */
-    private static String nativeLibrary;
+    /** An implementation and the native library it runs on (null for a Java implementation). */
+    private record Choice(dev.ludovic.netlib.blas.BLAS blas, String nativeLibrary) {
+    }
+
+    private static final Choice CHOICE = choose(System.getProperty("steepest.blas", "auto"));
 
     /** The instance every kernel uses, chosen once per JVM (see the class comment). */
-    static final dev.ludovic.netlib.blas.BLAS BLAS = choose(System.getProperty("steepest.blas", "auto"));
+    static final dev.ludovic.netlib.blas.BLAS BLAS = CHOICE.blas();
 
-    private static dev.ludovic.netlib.blas.BLAS choose(String mode) {
+    private static Choice choose(String mode) {
+        Choice java = new Choice(JavaBLAS.getInstance(), null);
         switch (mode) {
             case "java":
-                return JavaBLAS.getInstance();
+                return java;
             case "native": {
                 dev.ludovic.netlib.blas.BLAS b = dev.ludovic.netlib.blas.BLAS.getInstance();
-                if (b instanceof NativeBLAS) nativeLibrary = mappedBlasLibrary();
-                return b;
+                return new Choice(b, b instanceof NativeBLAS ? mappedBlasLibrary() : null);
             }
             case "auto": {
-                if (!singleThreaded(System.getenv())) return JavaBLAS.getInstance();
+                if (!singleThreaded(System.getenv())) return java;
                 NativeBLAS candidate;
                 try {
                     candidate = NativeBLAS.getInstance();
                 } catch (RuntimeException | LinkageError e) {
-                    return JavaBLAS.getInstance();
+                    return java;
                 }
                 String library = mappedBlasLibrary();
-                if (library == null || !isTuned(library)) return JavaBLAS.getInstance();
-                nativeLibrary = library;
-                return candidate;
+                return library != null && isTuned(library) ? new Choice(candidate, library) : java;
             }
             default:
                 throw new IllegalArgumentException("steepest.blas must be auto, java or native, not '" + mode + "'");
@@ -111,21 +115,21 @@ public final class Blas {
      */
     private static String mappedBlasLibrary() {
         try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-            return lines.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')))
+            return lines.filter(l -> l.indexOf('/') >= 0)
+                    .map(l -> l.substring(l.indexOf('/')))
                     .filter(path -> {
-                        String name = Path.of(path.isEmpty() ? "x" : path).getFileName().toString();
-                        return name.startsWith("libblas") || name.startsWith("libopenblas") || name.startsWith("libmkl_rt")
-                                || name.startsWith("libblis") || name.startsWith("libarmpl");
+                        String name = Path.of(path).getFileName().toString();
+                        return BLAS_FILES.stream().anyMatch(name::startsWith);
                     })
                     .findFirst().orElse(null);
-        } catch (IOException | UncheckedIOException | SecurityException e) {
+        } catch (IOException | UncheckedIOException | SecurityException | java.nio.file.InvalidPathException e) {
             return null;
         }
     }
 
     /** The implementation in use, e.g. {@code dev.ludovic.netlib.blas.VectorBLAS}, with its native library if any. */
     public static String implementation() {
-        return BLAS.getClass().getName() + (nativeLibrary == null ? "" : " (" + nativeLibrary + ")");
+        return BLAS.getClass().getName() + (CHOICE.nativeLibrary() == null ? "" : " (" + CHOICE.nativeLibrary() + ")");
     }
 
     /** The most rows per chunk of a dense kernel. */
