@@ -342,7 +342,8 @@ public final class BenchSuite {
         double oursAcc = Double.NaN;
         double anchorAcc = Double.NaN;
         int oursEpoch = -1;
-        int repeats = Math.min(opt.repeats, 2); // minutes per repeat at full size
+        // as every row: --repeats (the median of 3 leaves out the first, cold-JVM run on both sides)
+        int repeats = opt.repeats;
         ours = new double[repeats];
         anchor = new double[repeats];
         for (int r = 0; r < repeats; r++) {
@@ -387,9 +388,9 @@ public final class BenchSuite {
         trainDf.unpersist();
         testDf.unpersist();
         results.add(new Result("B1", String.format(Locale.ROOT,
-                "%s: time to %.1f%% %s accuracy, softmax (Adam, cosine, batch %s) vs Spark ML LogisticRegression "
+                "%s: time to %.1f%% %s accuracy, softmax (Adam, cosine, batch %d) vs Spark ML LogisticRegression "
                         + "(multinomial, L-BFGS, regParam 1e-4, to convergence)", data.name, 100 * target, heldName,
-                opt.quick ? 64 : 256), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
+                cfg.trainingSettings().batchSize()), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
                 "ours: %.2f%% %s; Spark ML: %.2f%% at convergence (%d repeat(s))", 100 * oursAcc,
                 oursEpoch < 0 ? "at the end, target not reached" : "after epoch " + oursEpoch, 100 * anchorAcc,
                 repeats)));
