@@ -38,15 +38,7 @@ public final class KernelBenchmark {
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " processors, os.arch " + System.getProperty("os.arch"));
         SplittableRandom r = new SplittableRandom(1);
-        double[] x = new double[BLOCK_ROWS * D];
-        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < 0.5 ? 0.0 : r.nextDouble();
-        double[] labels = new double[BLOCK_ROWS];
-        double[] weights = new double[BLOCK_ROWS];
-        for (int i = 0; i < BLOCK_ROWS; i++) {
-            labels[i] = r.nextInt(10);
-            weights[i] = 0.5 + r.nextDouble();
-        }
-        Block block = Block.dense(D, x, labels, weights);
+        Block block = fashionShaped(r, BLOCK_ROWS, D, false);
 
         SoftmaxModel soft = new SoftmaxModel(D, 10, true);
         double[] sp = new double[soft.numParameters()];
@@ -64,7 +56,7 @@ public final class KernelBenchmark {
         LinearModel logistic = LinearModel.logisticRegression(D, true);
         double[] lp = new double[logistic.numParameters()];
         for (int i = 0; i < lp.length; i++) lp[i] = 0.01 * (r.nextDouble() - 0.5);
-        Block binary = block.withLabels(Arrays.stream(labels).map(y -> y < 5 ? 0.0 : 1.0).toArray());
+        Block binary = binary(block);
         int lchunk = Blas.chunkRows(D + 2L);
         for (int batch : new int[] {1, 2, 4, 8, 64, 1024}) {
             int[] rows = subset(r, batch);
@@ -93,6 +85,30 @@ public final class KernelBenchmark {
         compare("MLP 784-256-128-10", "1024 (in place)", rounds, mlp.numParameters(),
                 acc -> mlp.accumulateLoops(block, null, 1024, mp, acc),
                 acc -> mlp.accumulateDense(block, null, 1024, mp, acc));
+    }
+
+    /**
+     * A dense block shaped like Fashion-MNIST (also {@link KernelJmh}'s): {@code rows x d}, half the values 0, the
+     * rest uniform in [0, 1); labels 0..9; weights uniform in [0.5, 1.5); float32 storage when asked.
+     */
+    static Block fashionShaped(SplittableRandom r, int rows, int d, boolean float32) {
+        double[] x = new double[rows * d];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < 0.5 ? 0.0 : r.nextDouble();
+        double[] labels = new double[rows];
+        double[] weights = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = r.nextInt(10);
+            weights[i] = 0.5 + r.nextDouble();
+        }
+        if (!float32) return Block.dense(d, x, labels, weights);
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return Block.dense(d, f, labels, weights);
+    }
+
+    /** The same rows with the labels 0..4 as 0 and 5..9 as 1, for the binary kernels. */
+    static Block binary(Block block) {
+        return block.withLabels(Arrays.stream(block.labels()).map(y -> y < 5 ? 0.0 : 1.0).toArray());
     }
 
     /** The dense kernels' chunk size: loops, then BLAS with 64, 128, 256 and 512-row chunks. */

@@ -85,25 +85,8 @@ public class KernelJmh {
         @Setup(Level.Trial)
         public void setUp() {
             SplittableRandom r = new SplittableRandom(1);
-            double[] x = new double[BLOCK_ROWS * D];
-            for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() < 0.5 ? 0.0 : r.nextDouble();
-            double[] labels = new double[BLOCK_ROWS];
-            double[] weights = new double[BLOCK_ROWS];
-            for (int i = 0; i < BLOCK_ROWS; i++) {
-                labels[i] = r.nextInt(10);
-                weights[i] = 0.5 + r.nextDouble();
-            }
-            switch (Precision.parse(precision)) {
-                case FLOAT32: {
-                    float[] f = new float[x.length];
-                    for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
-                    block = Block.dense(D, f, labels, weights);
-                    break;
-                }
-                default:
-                    block = Block.dense(D, x, labels, weights);
-            }
-            binary = block.withLabels(Arrays.stream(labels).map(y -> y < 5 ? 0.0 : 1.0).toArray());
+            block = KernelBenchmark.fashionShaped(r, BLOCK_ROWS, D, Precision.parse(precision) == Precision.FLOAT32);
+            binary = KernelBenchmark.binary(block);
             batch = batch(rows, BLOCK_ROWS);
 
             logistic = LinearModel.logisticRegression(D, true);
