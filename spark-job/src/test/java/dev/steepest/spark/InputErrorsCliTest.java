@@ -112,6 +112,19 @@ class InputErrorsCliTest {
     }
 
     @Test
+    void anUnknownBlasModeIsAnInputError() throws IOException {
+        Path cfg = config(file("train.csv", GOOD));
+        String before = System.getProperty("steepest.blas");
+        System.setProperty("steepest.blas", "fast");
+        try {
+            assertInputError(cfg, "-Dsteepest.blas must be auto, java or native, not 'fast'");
+        } finally {
+            if (before == null) System.clearProperty("steepest.blas");
+            else System.setProperty("steepest.blas", before);
+        }
+    }
+
+    @Test
     void batchLargerThanTheDataSet() throws IOException {
         assertInputError(config(file("train.csv", GOOD), "train.batch-size = 10"),
                 "train.batch-size: 10 is larger than the data set (4 rows)", "'full'");

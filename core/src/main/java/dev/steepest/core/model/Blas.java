@@ -16,11 +16,11 @@ import java.util.Map;
  * <p>{@link #BLAS} comes from {@code dev.ludovic.netlib:blas} (3.0.4, the version Spark 4.1.0 ships and provides at
  * run time), chosen once per JVM by the system property {@code steepest.blas}:
  * <ul>
- *   <li>{@code auto} (the default): a <em>tuned</em> native BLAS (OpenBLAS, MKL, BLIS, ATLAS, Arm PL) through
- *       netlib's JNI binding when {@code libblas.so.3} resolves to one <em>and</em> it is told to run one thread
- *       per call ({@code OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS} or {@code OMP_NUM_THREADS} = 1, as Spark's
- *       own linear-algebra guide asks: Spark already runs one task per core, and a multi-threaded BLAS under it
- *       oversubscribes the cores). Otherwise netlib's Java implementation, as {@code java}.</li>
+ *   <li>{@code auto} (the default): a <em>tuned</em> native BLAS (OpenBLAS, MKL, BLIS, Arm PL) through
+ *       netlib's JNI binding when {@code libblas.so.3} resolves to one <em>and</em> that library is told to run one
+ *       thread per call (its own variable, e.g. {@code OPENBLAS_NUM_THREADS=1}, else {@code OMP_NUM_THREADS=1}, as
+ *       Spark's own linear-algebra guide asks: Spark already runs one task per core, and a multi-threaded BLAS
+ *       under it oversubscribes the cores). Otherwise netlib's Java implementation, as {@code java}.</li>
  *   <li>{@code java}: {@link JavaBLAS#getInstance()}: {@code VectorBLAS} (the Java Vector API) when the JVM runs
  *       with {@code --add-modules=jdk.incubator.vector} (Spark 4's JVM options, the launcher's and the tests'
  *       include it), else the plain-Java {@code Java11BLAS}. The same arithmetic on every host with the same CPU
@@ -46,7 +46,7 @@ public final class Blas {
     }
 
     /** Substrings of the path of a tuned BLAS library, as the dynamic linker maps it. */
-    private static final List<String> TUNED = List.of("openblas", "mkl", "blis", "atlas", "armpl");
+    private static final List<String> TUNED = List.of("openblas", "mkl", "blis", "armpl");
     /** File-name prefixes of BLAS libraries in {@code /proc/self/maps}. */
     private static final List<String> BLAS_FILES = List.of("libblas", "libopenblas", "libmkl_rt", "libblis",
             "libarmpl");
@@ -55,22 +55,34 @@ public final class Blas {
     private record Choice(dev.ludovic.netlib.blas.BLAS blas, String nativeLibrary) {
     }
 
-    private static final Choice CHOICE = choose(System.getProperty("steepest.blas", "auto"));
+    private static final Choice CHOICE = choose(Mode.parse(System.getProperty("steepest.blas", "auto")));
 
     /** The instance every kernel uses, chosen once per JVM (see the class comment). */
     static final dev.ludovic.netlib.blas.BLAS BLAS = CHOICE.blas();
 
-    private static Choice choose(String mode) {
+    /** The values of {@code steepest.blas} (a nested type, so that checking one does not choose the BLAS). */
+    public enum Mode {
+        AUTO, JAVA, NATIVE;
+
+        /** @throws IllegalArgumentException naming the property and its values */
+        public static Mode parse(String value) {
+            for (Mode m : values()) {
+                if (m.name().toLowerCase(Locale.ROOT).equals(value)) return m;
+            }
+            throw new IllegalArgumentException("steepest.blas must be auto, java or native, not '" + value + "'");
+        }
+    }
+
+    private static Choice choose(Mode mode) {
         Choice java = new Choice(JavaBLAS.getInstance(), null);
         switch (mode) {
-            case "java":
+            case JAVA:
                 return java;
-            case "native": {
+            case NATIVE: {
                 dev.ludovic.netlib.blas.BLAS b = dev.ludovic.netlib.blas.BLAS.getInstance();
                 return new Choice(b, b instanceof NativeBLAS ? mappedBlasLibrary() : null);
             }
-            case "auto": {
-                if (!singleThreaded(System.getenv())) return java;
+            default: {
                 NativeBLAS candidate;
                 try {
                     candidate = NativeBLAS.getInstance();
@@ -78,26 +90,30 @@ public final class Blas {
                     return java;
                 }
                 String library = mappedBlasLibrary();
-                return library != null && isTuned(library) ? new Choice(candidate, library) : java;
+                return library != null && isTuned(library) && singleThreaded(library, System.getenv())
+                        ? new Choice(candidate, library) : java;
             }
-            default:
-                throw new IllegalArgumentException("steepest.blas must be auto, java or native, not '" + mode + "'");
         }
     }
 
     /**
-     * True when {@code env} limits a native BLAS to one thread per call: {@code OPENBLAS_NUM_THREADS} or
-     * {@code MKL_NUM_THREADS} is 1, or neither is set and {@code OMP_NUM_THREADS} (which both fall back on) is 1.
+     * True when {@code env} limits the native BLAS at {@code library} to one thread per call: the first of its
+     * thread variables that is set ({@code OPENBLAS_NUM_THREADS}, then {@code GOTO_NUM_THREADS} for OpenBLAS;
+     * {@code MKL_NUM_THREADS} for MKL; {@code BLIS_NUM_THREADS} for BLIS; then {@code OMP_NUM_THREADS}, which
+     * they all fall back on) is 1.
      */
-    static boolean singleThreaded(Map<String, String> env) {
-        String openblas = env.get("OPENBLAS_NUM_THREADS");
-        String mkl = env.get("MKL_NUM_THREADS");
-        if (openblas != null || mkl != null) return isOne(openblas) || isOne(mkl);
-        return isOne(env.get("OMP_NUM_THREADS"));
-    }
-
-    private static boolean isOne(String value) {
-        return value != null && value.trim().equals("1");
+    static boolean singleThreaded(String library, Map<String, String> env) {
+        String lib = library.toLowerCase(Locale.ROOT);
+        List<String> vars = lib.contains("openblas")
+                ? List.of("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+                : lib.contains("mkl") ? List.of("MKL_NUM_THREADS", "OMP_NUM_THREADS")
+                : lib.contains("blis") ? List.of("BLIS_NUM_THREADS", "OMP_NUM_THREADS")
+                : List.of("OMP_NUM_THREADS");
+        for (String v : vars) {
+            String value = env.get(v);
+            if (value != null && !value.isBlank()) return value.trim().equals("1");
+        }
+        return false;
     }
 
     /** True when {@code path} names a tuned BLAS rather than the reference one. */

@@ -44,6 +44,7 @@ public final class Main {
                 out.println(CliArgs.USAGE);
                 return ExitCode.OK;
             }
+            checkBlasMode();
             JobConfig cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
             Path outDir = outputDirectory(cli, cfg);
             RunDirectory.check(outDir, cli.overwrite());
@@ -93,5 +94,14 @@ public final class Main {
         String name = new File(cli.config()).getName().replaceAll("\\.(conf|hocon|json|properties)$", "");
         String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         return Paths.get("runs", name + "-" + time);
+    }
+
+    /** The kernels' BLAS property ({@code -Dsteepest.blas}, core's {@code Blas}), checked before anything runs. */
+    private static void checkBlasMode() {
+        try {
+            dev.steepest.core.model.Blas.Mode.parse(System.getProperty("steepest.blas", "auto"));
+        } catch (IllegalArgumentException e) {
+            throw new InputError("-D" + e.getMessage());
+        }
     }
 }
