@@ -140,6 +140,7 @@ class CliTest {
         assertEquals(100, summary.get("batch_size").asLong());
         assertEquals(0.05, summary.get("effective_lr").asDouble(), 0.0);
         assertTrue(summary.get("test").get("rmse").asDouble() < 0.5, summary.toString());
+        assertTrue(summary.get("blas").asText().startsWith("dev.ludovic.netlib.blas."), summary.toString());
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         List<JsonNode> steps = new ArrayList<>();

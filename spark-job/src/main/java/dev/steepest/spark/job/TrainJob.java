@@ -297,6 +297,8 @@ public final class TrainJob {
         m.put("wall_seconds", (System.nanoTime() - startNanos) / 1e9);
         m.put("train_seconds", r.trainSeconds());
         m.put("samples_per_second", r.rowsProcessed() / Math.max(r.trainSeconds(), 1e-9));
+        // the driver's; executors choose the same way from their own environment (core's Blas)
+        m.put("blas", dev.steepest.core.model.Blas.implementation());
         return m;
     }
 }
