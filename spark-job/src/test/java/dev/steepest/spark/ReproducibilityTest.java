@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Same config and seed give bit-identical models; the distributed run gives the model the single-process kernel
- * gives; and a local-cluster run (two executor JVMs, Kryo registration required) gives the local[2] model.
+ * gives; and a local-cluster run (two executor JVMs, Kryo registration required) gives the local[2] model, with
+ * resident step tasks and with one Spark job per step alike.
  */
 class ReproducibilityTest {
     private static final String MOMENTUM_LOGISTIC = String.join("\n",
@@ -94,10 +95,14 @@ class ReproducibilityTest {
             assertTrue(!pids.contains(self), "tasks ran in the driver JVM: " + pids);
             assertEquals(2, pids.size(), "two executor JVMs: " + pids);
 
+            // auto takes resident tasks here (two partitions, two slots): steps stream to the executor JVMs
             double[] logistic = train(cluster, MOMENTUM_LOGISTIC);
             double[] linear = train(cluster, LINEAR_LIBSVM);
             assertClose(expectedLogistic, logistic);
             assertClose(expectedLinear, linear);
+            // and one Spark job per step gives the resident tasks' bits
+            assertArrayEquals(logistic, train(cluster, MOMENTUM_LOGISTIC + "\ntrain.step-mode = jobs"), 0.0);
+            assertArrayEquals(linear, train(cluster, LINEAR_LIBSVM + "\ntrain.step-mode = jobs"), 0.0);
         } finally {
             cluster.stop();
         }

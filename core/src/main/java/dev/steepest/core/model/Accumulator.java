@@ -21,6 +21,22 @@ public final class Accumulator implements Serializable {
         this.gradientSum = new double[numParameters];
     }
 
+    /**
+     * An accumulator holding exactly these sums, as another process computed them (the sums cross the wire as
+     * raw bits, so a restored accumulator merges to the same bits as the original would have).
+     */
+    public static Accumulator restore(double lossSum, double weightSum, long count, double[] gradientSum) {
+        Accumulator a = new Accumulator(gradientSum);
+        a.lossSum = lossSum;
+        a.weightSum = weightSum;
+        a.count = count;
+        return a;
+    }
+
+    private Accumulator(double[] gradientSum) {
+        this.gradientSum = gradientSum;
+    }
+
     /** Adds one row's weighted loss and weight; the kernel adds the gradient into {@link #gradientSum()}. */
     public void addRow(double weightedLoss, double weight) {
         lossSum += weightedLoss;

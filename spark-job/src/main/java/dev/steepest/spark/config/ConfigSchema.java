@@ -164,6 +164,14 @@ public final class ConfigSchema {
                 "Parameters larger than this are broadcast; smaller ones travel in the task closure.");
         integer("train.tree-aggregate-threshold", 32L, 2, INF,
                 "Above this many partitions, partial sums are merged in a two-level tree on the executors.");
+        word("train.step-mode", "auto", "How steps reach the executors: one Spark job per step (jobs), or one "
+                + "long-running task per partition that the driver streams steps to over a socket (resident: no "
+                + "per-step scheduling; needs a task slot per partition and executors that can reach the driver). "
+                + "auto: resident when every partition has a slot and dynamic allocation is off.",
+                "auto", "jobs", "resident");
+        integer("train.resident.port", 0L, 0, 65535, "Driver port the resident tasks connect to (0: any free port).");
+        real("train.resident.connect-seconds", 30.0, 0, true, INF, false, "How long the resident tasks have to "
+                + "connect before the run falls back to one Spark job per step.");
         string("output.dir", null, "Output directory (the --out option wins); default runs/<config>-<time>.");
         string("spark.master", "local[*]", "Spark master when not run by spark-submit (whose --master wins).");
     }

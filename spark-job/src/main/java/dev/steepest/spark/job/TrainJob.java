@@ -7,6 +7,7 @@ import dev.steepest.core.model.Model;
 import dev.steepest.core.model.Standardized;
 import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.BackoffEvent;
+import dev.steepest.core.train.GradientSource;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingOptions;
@@ -60,6 +61,7 @@ public final class TrainJob {
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
+        StepSources.Steps steps = null;
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
             TrainingData held = cfg.testPath() == null ? null
@@ -97,8 +99,9 @@ public final class TrainJob {
                         + train.numRows() + " rows); use 'full' for batch gradient descent");
             }
             long threshold = cfg.longValue("train.broadcast-threshold-bytes");
-            SparkGradientSource source = new SparkGradientSource(jsc, train.blocks(), train.partitionSizes(), model,
-                    threshold, (int) cfg.longValue("train.tree-aggregate-threshold"));
+            steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println);
+            StepSources.Steps stepSource = steps;
+            GradientSource source = steps.source();
 
             List<TrainingListener> listeners = new ArrayList<>();
             listeners.add(new TrainingListener() {
@@ -129,12 +132,16 @@ public final class TrainJob {
                     + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)"
                     + (validation == null ? "" : "; validating on " + validation.numRows() + " rows"));
             console.println("kernels: BLAS " + dev.steepest.core.model.Blas.implementation() + " on the driver");
+            console.println(steps.describe());
 
             TrainingOptions loopOptions = Models.options(cfg);
             if (validation != null) {
                 JavaRDD<Block> validationBlocks = validation.blocks();
                 loopOptions = loopOptions.withValidation(
-                        p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
+                        p -> {
+                            stepSource.beforeOtherJobs();
+                            return SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold);
+                        },
                         Models.earlyStopping(cfg));
             }
             console.println(Models.describe(cfg));
@@ -147,6 +154,7 @@ public final class TrainJob {
             double finalLoss = source.computeAll(params).meanLoss()
                     + TrainingLoop.l2Penalty(params, groups, settings.l2())
                     + (loopOptions.prox() == null ? 0.0 : loopOptions.prox().penalty(params, groups));
+            steps.close();
 
             Map<String, Object> test = null;
             if (held != null) {
@@ -163,7 +171,10 @@ public final class TrainJob {
                     standardized != null ? standardized.toOriginal(params) : params);
             Map<String, Object> summary = summary(result, train, finalLoss, test, validated, startNanos);
             if (badRecords != null) summary.put("bad_records", badRecords);
-            summary.put("warnings", deadGradients.warnings());
+            List<String> warnings = new ArrayList<>(steps.warnings());
+            warnings.addAll(deadGradients.warnings());
+            summary.put("warnings", warnings);
+            summary.put("step_mode", steps.mode());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
                 Json.write(out.file("summary.json"), summary);
@@ -181,6 +192,7 @@ public final class TrainJob {
             }
             return new Outcome(result, model, train.spec(), summary, modelJson);
         } finally {
+            if (steps != null) steps.close();
             if (metrics != null) metrics.close();
             for (TrainingData d : cached) d.release();
         }

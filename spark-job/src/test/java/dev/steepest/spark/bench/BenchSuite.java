@@ -17,6 +17,7 @@ import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.SparkGradientSource;
+import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.Models;
 import dev.steepest.spark.job.SparkSessions;
 import java.io.BufferedReader;
@@ -99,6 +100,10 @@ public final class BenchSuite {
         Set<String> only = new LinkedHashSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B6"));
         int repeats = 3;
         String master = "local[2]";
+        /** Our train.step-mode in every row: auto (the default), jobs or resident. */
+        String stepMode = "auto";
+        /** B3's steps at the large batch. */
+        int b3Steps = 200;
         Path fmnist;
         Path work;
         String python = "/usr/bin/python3";
@@ -124,6 +129,8 @@ public final class BenchSuite {
                             .split(",")));
                     case "--repeats" -> { o.repeats = Integer.parseInt(args[++i]); repeatsSet = true; }
                     case "--master" -> o.master = args[++i];
+                    case "--step-mode" -> o.stepMode = args[++i];
+                    case "--b3-steps" -> o.b3Steps = Integer.parseInt(args[++i]);
                     case "--fmnist" -> o.fmnist = Paths.get(args[++i]);
                     case "--work" -> o.work = Paths.get(args[++i]);
                     case "--python" -> o.python = args[++i];
@@ -144,6 +151,8 @@ public final class BenchSuite {
 
     private final Options opt;
     private final PrintStream log;
+    /** The step modes the rows ran in, each logged once. */
+    private final java.util.Set<String> stepModes = new java.util.LinkedHashSet<>();
     private final SparkSession spark;
     private final JavaSparkContext jsc;
     private final List<Result> results = new ArrayList<>();
@@ -249,21 +258,31 @@ public final class BenchSuite {
     // ---------------------------------------------------------------- running ours
 
     private JobConfig cfg(String hocon) {
-        return SparkTestSupport.config("data.train = x.csv\n" + hocon);
+        return SparkTestSupport.config("data.train = x.csv\n" + hocon + "\ntrain.step-mode = " + opt.stepMode + "\n");
     }
 
-    /** Our trainer (the CLI's loop: Models, SparkGradientSource, TrainingLoop) on cached blocks. */
+    /**
+     * Our trainer (the CLI's loop: Models, StepSources as {@code train.step-mode} says, TrainingLoop) on cached
+     * blocks. A validator runs its own Spark job, so the resident tasks end before it (as in the CLI).
+     */
     private TrainingResult trainOurs(JavaRDD<Block> blocks, long[] sizes, int d, int classes, JobConfig cfg,
                                      java.util.function.Function<Model, Validator> validator) {
         Model raw = Models.create(cfg, d, classes);
         Model model = cfg.bool("model.standardize")
                 ? new Standardized(raw, SparkGradientSource.featureMoments(blocks).std()) : raw;
-        SparkGradientSource source = new SparkGradientSource(jsc, blocks, sizes, model,
-                cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
-        TrainingOptions options = Models.options(cfg);
-        if (validator != null) options = options.withValidation(validator.apply(model), null);
-        return new TrainingLoop(source, model, cfg.trainingSettings(), Models.optimizer(cfg), List.of(), options)
-                .run(Models.initialParameters(cfg, model));
+        try (StepSources.Steps steps = StepSources.create(cfg, jsc, blocks, sizes, model, log::println)) {
+            if (stepModes.add(steps.describe())) log.println(steps.describe());
+            TrainingOptions options = Models.options(cfg);
+            if (validator != null) {
+                Validator v = validator.apply(model);
+                options = options.withValidation(p -> {
+                    steps.beforeOtherJobs();
+                    return v.evaluate(p);
+                }, null);
+            }
+            return new TrainingLoop(steps.source(), model, cfg.trainingSettings(), Models.optimizer(cfg), List.of(),
+                    options).run(Models.initialParameters(cfg, model));
+        }
     }
 
     private static final class Reached extends RuntimeException {
@@ -459,7 +478,9 @@ public final class BenchSuite {
             long large = n > 16384 ? 16384 : n / 2;
             for (long batch : new long[] {large, n}) {
                 String batchName = batch == n ? "full" : Long.toString(batch);
-                int steps = opt.quick ? 3 : batch == n ? 8 : 30;
+                // about a second of steps at 16384 (30 steps, 0.15 s, measured mostly the one-time start of the resident
+                // tasks and the JIT: docs/BENCHMARKS.md, "Resident steps"); --b3-steps changes it
+                int steps = opt.quick ? 3 : batch == n ? 8 : opt.b3Steps;
                 double[] ours = new double[opt.repeats];
                 double[] raw = new double[opt.repeats];
                 for (int r = 0; r < opt.repeats; r++) {
@@ -739,8 +760,9 @@ public final class BenchSuite {
     private String table() {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "%nsteepest benchmark suite: master %s, %d repeat(s), medians%s; "
-                + "our kernels' BLAS: %s%n%n", opt.master, opt.repeats,
-                opt.quick ? ", QUICK mode (tiny synthetic data)" : "", dev.steepest.core.model.Blas.implementation()));
+                + "our kernels' BLAS: %s; %s%n%n", opt.master, opt.repeats,
+                opt.quick ? ", QUICK mode (tiny synthetic data)" : "", dev.steepest.core.model.Blas.implementation(),
+                stepModes.isEmpty() ? "train.step-mode = " + opt.stepMode : String.join("; ", stepModes)));
         t.append("| row | measurement | ours | anchor | unit | ratio (ours / anchor) | target | |\n");
         t.append("|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {

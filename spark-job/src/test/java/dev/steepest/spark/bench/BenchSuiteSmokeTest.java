@@ -51,6 +51,8 @@ class BenchSuiteSmokeTest {
             assertTrue(Double.isFinite(ratio) && ratio > 0, "ratio of " + id + ": " + r[6]);
         }
         assertTrue(table.contains("peak RSS"), table);
+        // the default step mode on local[2] with two partitions: the rows ran with resident step tasks
+        assertTrue(table.contains("steps: resident tasks"), table);
         assertTrue(seconds < 60, "quick mode took " + seconds + " s");
     }
 

@@ -1,0 +1,164 @@
+package dev.steepest.spark.exec;
+
+import dev.steepest.core.model.Accumulator;
+import dev.steepest.core.train.StepPlan;
+import dev.steepest.spark.exec.ResidentLink.Command;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One resident task's connection to the driver, and the wire format both ends speak. Doubles travel as their raw
+ * IEEE bits (little-endian, bulk-copied), so a partial sum arrives with exactly the bits the task computed and the
+ * driver's merge gives what the one-job-per-step path gives.
+ *
+ * <pre>
+ * task -> driver, once:   long tokenHigh, long tokenLow, int partition
+ * driver -> task:         byte STOP
+ *                       | byte STEP, long seed, long epoch, int P, int[P] offsets, int[P] counts, doubles params
+ *                       | byte ALL, doubles params
+ * task -> driver:         byte OK, double lossSum, double weightSum, long count, doubles gradientSum
+ *                       | byte FAILED, UTF message
+ * doubles:                int n, n x 8 bytes
+ * </pre>
+ */
+final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, ResidentLink.TaskEnd {
+    static final byte OK = 0;
+    static final byte FAILED = 1;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private byte[] scratch = new byte[0];
+
+    ResidentChannel(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setTcpNoDelay(true);
+        socket.setKeepAlive(true);
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+    }
+
+    // ------------------------------------------------------------------ task side
+
+    void sendHello(long tokenHigh, long tokenLow, int partition) throws IOException {
+        out.writeLong(tokenHigh);
+        out.writeLong(tokenLow);
+        out.writeInt(partition);
+        out.flush();
+    }
+
+    @Override
+    public Command next(double[] reuse) throws IOException {
+        byte op = in.readByte();
+        if (op == Command.STOP) return Command.STOP_COMMAND;
+        StepPlan plan = op == Command.STEP ? readPlan() : null;
+        return new Command(op, plan, readDoubles(reuse));
+    }
+
+    private StepPlan readPlan() throws IOException {
+        long seed = in.readLong();
+        long epoch = in.readLong();
+        int parts = in.readInt();
+        int[] offsets = new int[parts];
+        int[] counts = new int[parts];
+        for (int p = 0; p < parts; p++) offsets[p] = in.readInt();
+        for (int p = 0; p < parts; p++) counts[p] = in.readInt();
+        return new StepPlan(seed, epoch, offsets, counts);
+    }
+
+    /** Reads a vector into {@code reuse} when it has the right length (the task's buffer), else anew. */
+    private double[] readDoubles(double[] reuse) throws IOException {
+        int n = in.readInt();
+        double[] a = reuse != null && reuse.length == n ? reuse : new double[n];
+        int bytes = 8 * n;
+        in.readFully(scratch(bytes), 0, bytes);
+        ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(a);
+        return a;
+    }
+
+    @Override
+    public void reply(Accumulator acc) throws IOException {
+        out.writeByte(OK);
+        out.writeDouble(acc.lossSum());
+        out.writeDouble(acc.weightSum());
+        out.writeLong(acc.count());
+        writeDoubles(acc.gradientSum());
+        out.flush();
+    }
+
+    @Override
+    public void fail(String message) throws IOException {
+        out.writeByte(FAILED);
+        out.writeUTF(message.length() > 8000 ? message.substring(0, 8000) : message);
+        out.flush();
+    }
+
+    // ------------------------------------------------------------------ driver side
+
+    long[] readHello() throws IOException {
+        return new long[] {in.readLong(), in.readLong(), in.readInt()};
+    }
+
+    @Override
+    public void send(Command command) throws IOException {
+        out.writeByte(command.op());
+        if (command.op() == Command.STEP) writePlan(command.plan());
+        if (command.op() != Command.STOP) writeDoubles(command.params());
+        out.flush();
+    }
+
+    private void writePlan(StepPlan plan) throws IOException {
+        out.writeLong(plan.seed());
+        out.writeLong(plan.epoch());
+        int parts = plan.numPartitions();
+        out.writeInt(parts);
+        for (int p = 0; p < parts; p++) out.writeInt(plan.offset(p));
+        for (int p = 0; p < parts; p++) out.writeInt(plan.count(p));
+    }
+
+    /** The task's partial sums, or a {@link ResidentLink.TaskFailed} with the task's message. */
+    @Override
+    public Accumulator receive() throws IOException {
+        byte status = in.readByte();
+        if (status == FAILED) {
+            throw new ResidentLink.TaskFailed(in.readUTF());
+        }
+        if (status != OK) {
+            throw new IOException("unexpected reply " + status + " from a resident task");
+        }
+        double lossSum = in.readDouble();
+        double weightSum = in.readDouble();
+        long count = in.readLong();
+        return Accumulator.restore(lossSum, weightSum, count, readDoubles(null));
+    }
+
+    // ------------------------------------------------------------------
+
+    private void writeDoubles(double[] a) throws IOException {
+        int bytes = 8 * a.length;
+        ByteBuffer.wrap(scratch(bytes), 0, bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(a);
+        out.writeInt(a.length);
+        out.write(scratch, 0, bytes);
+    }
+
+    private byte[] scratch(int bytes) {
+        if (scratch.length < bytes) scratch = new byte[bytes];
+        return scratch;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is best effort: the peer sees end of stream either way
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.steepest.spark.job;
+
+import dev.steepest.core.data.Block;
+import dev.steepest.core.model.Model;
+import dev.steepest.core.train.GradientSource;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.exec.ResidentGradientSource;
+import dev.steepest.spark.exec.SparkGradientSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The gradient source of a run, as {@code train.step-mode} says: one Spark job per step, or resident tasks that
+ * the driver streams steps to (with the job path as their fallback).
+ */
+public final class StepSources {
+    private StepSources() {
+    }
+
+    /** The mode a run starts in, and why (for the run log). */
+    public record Choice(boolean resident, String reason) {
+    }
+
+    /**
+     * {@code jobs} and {@code resident} are taken as said; {@code auto} is resident when every partition can hold a
+     * task slot at once (resident tasks that cannot all run would only wait for the connect timeout) and dynamic
+     * allocation is off (it may take the executors away that the resident tasks run on).
+     */
+    public static Choice choose(JobConfig cfg, JavaSparkContext jsc, int partitions) {
+        String mode = cfg.string("train.step-mode");
+        if (!"auto".equals(mode)) return new Choice("resident".equals(mode), "train.step-mode = " + mode);
+        SparkConf conf = jsc.getConf();
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return new Choice(false, "auto: dynamic allocation is on");
+        }
+        int slots = taskSlots(jsc);
+        if (partitions > slots) {
+            return new Choice(false, "auto: " + partitions + " partitions > " + slots + " task slots");
+        }
+        return new Choice(true, "auto: " + partitions + " partitions, " + slots + " task slots");
+    }
+
+    /** Tasks the application's executors can run at once now (what Spark's barrier scheduling checks). */
+    static int taskSlots(JavaSparkContext jsc) {
+        try {
+            return jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+        } catch (RuntimeException | LinkageError e) {
+            return 0; // an internal API of Spark's: if it moved, be safe and take one job per step
+        }
+    }
+
+    /** A run's gradient source and what the rest of the run needs to know of it. */
+    public static final class Steps implements AutoCloseable {
+        private final GradientSource source;
+        private final ResidentGradientSource resident;
+        private final Choice choice;
+        private final List<String> warnings;
+
+        Steps(GradientSource source, ResidentGradientSource resident, Choice choice, List<String> warnings) {
+            this.source = source;
+            this.resident = resident;
+            this.choice = choice;
+            this.warnings = warnings;
+        }
+
+        public GradientSource source() {
+            return source;
+        }
+
+        /** Frees the resident tasks' slots: call before any other Spark job of the run. */
+        public void beforeOtherJobs() {
+            if (resident != null) resident.suspend();
+        }
+
+        /** {@code resident} or {@code jobs}: how the steps ran (jobs after a fallback). */
+        public String mode() {
+            return resident != null && resident.fallbackReason() == null ? "resident" : "jobs";
+        }
+
+        /** One line for the run log. */
+        public String describe() {
+            return "steps: " + (resident != null ? "resident tasks, one per partition, streamed by the driver"
+                    : "one Spark job per step") + " (" + choice.reason() + ")";
+        }
+
+        /** The fallback warning, if the resident tasks gave way to one job per step. */
+        public List<String> warnings() {
+            return List.copyOf(warnings);
+        }
+
+        @Override
+        public void close() {
+            if (resident != null) resident.close();
+        }
+    }
+
+    public static Steps create(JobConfig cfg, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
+                               Consumer<String> console) {
+        SparkGradientSource jobs = new SparkGradientSource(jsc, blocks, sizes, model,
+                cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
+        Choice choice = choose(cfg, jsc, blocks.getNumPartitions());
+        List<String> warnings = new ArrayList<>();
+        if (!choice.resident()) return new Steps(jobs, null, choice, warnings);
+        SparkConf conf = jsc.getConf();
+        String host = conf.get("spark.driver.host", "127.0.0.1");
+        ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, jobs, w -> {
+            warnings.add(w);
+            console.accept("warning: " + w);
+        }, host, conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
+                (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")));
+        return new Steps(resident, resident, choice, warnings);
+    }
+}
