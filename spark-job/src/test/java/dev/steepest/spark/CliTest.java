@@ -141,6 +141,9 @@ class CliTest {
         assertEquals(0.05, summary.get("effective_lr").asDouble(), 0.0);
         assertTrue(summary.get("test").get("rmse").asDouble() < 0.5, summary.toString());
         assertTrue(summary.get("blas").asText().startsWith("dev.ludovic.netlib.blas."), summary.toString());
+        // local[2], two partitions: the default step mode takes resident tasks, and says so
+        assertEquals("resident", summary.get("step_mode").asText(), summary.toString());
+        assertTrue(r.out().contains("steps: resident tasks, one per partition"), r.out());
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         List<JsonNode> steps = new ArrayList<>();

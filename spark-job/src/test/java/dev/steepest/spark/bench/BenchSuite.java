@@ -215,10 +215,15 @@ public final class BenchSuite {
     }
 
     private Data load(String name, String trainPath, String testPath, String modelType, String format) {
+        return load(name, trainPath, testPath, modelType, format, "float64");
+    }
+
+    private Data load(String name, String trainPath, String testPath, String modelType, String format,
+                      String precision) {
         long t0 = System.nanoTime();
         JobConfig cfg = SparkTestSupport.config("data.train = \"" + trainPath + "\"\nmodel.type = " + modelType
                 + "\ndata.partitions = " + spark.sparkContext().defaultParallelism()
-                + (format == null ? "" : "\ndata.format = " + format) + "\n");
+                + (format == null ? "" : "\ndata.format = " + format) + "\ndata.precision = " + precision + "\n");
         BlockLoader.Options lo = BlockLoader.Options.of(cfg, Models.maxClasses(cfg));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", trainPath, lo);
         TrainingData test = testPath == null ? null
@@ -229,6 +234,13 @@ public final class BenchSuite {
                 name, train.numRows(), d.numFeatures, d.numClasses, train.partitionSizes().length,
                 train.cachedBytes() / 1048576.0, (System.nanoTime() - t0) / 1e9);
         return d;
+    }
+
+    /** B6 for the training rows of {@code d} loaded again as float32 blocks ({@code data.precision = float32}). */
+    private void b6Float32(Data d, String modelType, String format) {
+        Data f = load(d.name + ", data.precision = float32", d.train.path(), null, modelType, format, "float32");
+        b6(f);
+        release(f);
     }
 
     private Data fashionMnist() {
@@ -311,6 +323,7 @@ public final class BenchSuite {
             if (opt.only.contains("B5")) b5(f, new int[] {256, 128});
             if (opt.only.contains("B6")) b6(f);
             release(f);
+            if (opt.only.contains("B6")) b6Float32(f, "softmax", null);
         }
         if (opt.quick || opt.only.contains("B3") || opt.only.contains("B4") || opt.only.contains("B6")) {
             Data dense = denseSynthetic(opt.rows);
@@ -323,11 +336,13 @@ public final class BenchSuite {
             if (opt.only.contains("B4")) b4(dense);
             if (opt.only.contains("B6")) b6(dense);
             release(dense);
+            if (opt.only.contains("B6")) b6Float32(dense, "softmax", null);
             if (opt.only.contains("B3") || opt.only.contains("B6")) {
                 Data sparse = sparseSynthetic(opt.rows);
                 if (opt.only.contains("B3")) b3(sparse, "logistic");
                 if (opt.only.contains("B6")) b6(sparse);
                 release(sparse);
+                if (opt.only.contains("B6")) b6Float32(sparse, "logistic", "libsvm");
             }
         }
         if (opt.only.contains("B6")) rss();
@@ -683,7 +698,7 @@ public final class BenchSuite {
 
     /** B6: bytes of cached training data vs the raw float32 size (features + labels; CSR adds int32 indices). */
     private void b6(Data data) {
-        long[] counts = data.blocks().map(b -> new long[] {b.numRows(), b.isSparse() ? b.values().length
+        long[] counts = data.blocks().map(b -> new long[] {b.numRows(), b.isSparse() ? b.numValues()
                 : (long) b.numRows() * b.numFeatures(), b.isSparse() ? 1 : 0}).reduce((a, b) ->
                 new long[] {a[0] + b[0], a[1] + b[1], Math.max(a[2], b[2])});
         long rows = counts[0];
