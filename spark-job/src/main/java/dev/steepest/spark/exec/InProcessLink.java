@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>The driver registers one link per partition under the session's token before starting the tasks; a task
  * that finds its token in {@link #REGISTRY} is in the driver's JVM and attaches here instead of connecting.
- * Parameters are shared, not copied: the training loop never changes a parameter array it has handed out.
+ * Parameters are shared, not copied: tasks read them only while the driver waits for their partial sums.
  */
 final class InProcessLink implements ResidentLink.DriverEnd, ResidentLink.TaskEnd {
     /** The links of the running sessions of this JVM, by the session token's high half. */
