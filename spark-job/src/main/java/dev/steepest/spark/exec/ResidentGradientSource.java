@@ -27,9 +27,10 @@ import org.apache.spark.api.java.function.VoidFunction;
 
 /**
  * The distributed step without a Spark job per step: one Spark job starts one long-running task per partition,
- * each task connects back to the driver, and from then on the driver streams steps to the tasks over those
- * connections. A step costs the kernel and two transfers instead of a job's scheduling (7-10 ms here, measured in
- * docs/BENCHMARKS.md), which is what bounds small steps.
+ * each task connects back to the driver (TCP, {@link ResidentChannel}; under a local master the tasks run in the
+ * driver's JVM and attach in memory instead, {@link InProcessLink}), and from then on the driver streams steps to
+ * the tasks over those links. A step costs the kernel and two hand-overs instead of a job's scheduling (7-12 ms
+ * here, measured in docs/BENCHMARKS.md), which is what bounded small steps.
  *
  * <p>The tasks run the same {@link PartitionStep} on the same cached blocks with the same plans and parameters,
  * and the driver merges their partial sums in partition order, so a run gives the bits the one-job-per-step
@@ -161,7 +162,7 @@ public final class ResidentGradientSource implements GradientSource, AutoCloseab
 
     private Session open() throws IOException {
         if (session == null) {
-            if (server == null) {
+            if (server == null && !jsc.isLocal()) { // a local master's tasks attach in memory (InProcessLink)
                 server = new ServerSocket();
                 server.setReuseAddress(true);
                 server.bind(new InetSocketAddress(bindAddress, port), 64);
@@ -201,7 +202,7 @@ public final class ResidentGradientSource implements GradientSource, AutoCloseab
                 for (int p = 0; p < parts; p++) inProcess[p] = new InProcessLink(() -> jobRef[0].isDone());
                 InProcessLink.REGISTRY.put(tokenHigh, new InProcessLink.Session(tokenLow, inProcess));
             }
-            int port = src.server.getLocalPort();
+            int port = src.server == null ? -1 : src.server.getLocalPort();
             String previous = src.jsc.getLocalProperty("spark.job.description");
             src.jsc.setLocalProperty("spark.job.description", "steepest: resident step tasks");
             JavaFutureAction<Void> job;
