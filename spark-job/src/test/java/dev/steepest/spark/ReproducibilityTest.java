@@ -103,6 +103,8 @@ class ReproducibilityTest {
             // and one Spark job per step gives the resident tasks' bits
             assertArrayEquals(logistic, train(cluster, MOMENTUM_LOGISTIC + "\ntrain.step-mode = jobs"), 0.0);
             assertArrayEquals(linear, train(cluster, LINEAR_LIBSVM + "\ntrain.step-mode = jobs"), 0.0);
+            // a task that fails on an executor reports it over its connection, and the run falls back
+            ResidentStepsTest.failingTaskHandsTheStepToTheFallback(cluster);
         } finally {
             cluster.stop();
         }

@@ -106,6 +106,15 @@ class ResidentStepsTest {
 
     @Test
     void aFailingTaskHandsTheStepToTheFallbackAndStaysThere() {
+        failingTaskHandsTheStepToTheFallback(spark);
+    }
+
+    /**
+     * A task whose kernel throws: the step goes to the fallback (here the single-process source, which throws too),
+     * the source says why once and stays on the fallback, and the task slots are free again. Under a local master the
+     * failure comes back in memory; {@link ReproducibilityTest} runs this in local-cluster, over TCP.
+     */
+    static void failingTaskHandsTheStepToTheFallback(SparkSession spark) {
         JobConfig cfg = SparkTestSupport.config(LOGISTIC);
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
                 new BlockLoader.Options("csv", "label", null, null, null, true));
@@ -117,7 +126,7 @@ class ResidentStepsTest {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             long[] sizes = data.partitionSizes();
             try (ResidentGradientSource source = new ResidentGradientSource(jsc, data.blocks(), sizes, model,
-                    local, warnings::add, "127.0.0.1", null, 0, 30_000)) {
+                    local, warnings::add, jsc.getConf().get("spark.driver.host"), null, 0, 30_000)) {
                 StepPlan plan = new StepPlan(5, 0, new int[] {0, 0}, new int[] {16, 16});
                 double[] params = new double[model.numParameters()];
                 params[1] = 0.25;
@@ -148,7 +157,7 @@ class ResidentStepsTest {
     }
 
     /** A model whose kernel throws when the first parameter is the sentinel (wherever it runs). */
-    private static final class FailsAtSentinel implements Model {
+    static final class FailsAtSentinel implements Model {
         private static final long serialVersionUID = 1L;
         static final double SENTINEL = 12345.0;
         private final Model inner;
