@@ -16,25 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Spark's readers into blocks: paths, globs and URIs, formats, partitions, label mapping, input errors. */
-class BlockLoaderTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
+class BlockLoaderTest extends LocalSparkTest {
 
     private static TrainingData load(String path, String format, String label, Integer partitions, boolean classify) {
         return BlockLoader.loadTraining(spark, "data.train", path,

@@ -21,8 +21,6 @@ import dev.steepest.spark.exec.SparkGradientSource;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,19 +30,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against the single-process source over the same blocks (same kernel, same merge order), and to 1e-12 against
  * one kernel call over all rows in one block (a different summation order).
  */
-class DistributedGradientTest {
-    private static SparkSession spark;
+class DistributedGradientTest extends LocalSparkTest {
     private static JavaSparkContext jsc;
 
     @BeforeAll
     static void start() {
-        spark = SparkTestSupport.session("local[2]");
         jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
     }
 
     private static TrainingData load(String file, String format, String label, int partitions, boolean classify) {

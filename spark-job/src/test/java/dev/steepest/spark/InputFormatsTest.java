@@ -21,9 +21,6 @@ import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.io.compress.BZip2Codec;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,21 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * categorical columns), compressed files and directories, bad records (fail names file and line; skip counts per
  * reason and gives the blocks of the clean data), LibSVM and Parquet errors, and labels that do not fit the model.
  */
-class InputFormatsTest {
-    private static SparkSession spark;
+class InputFormatsTest extends LocalSparkTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private static BlockLoader.Options csv(String label, int maxClasses) {
         return new BlockLoader.Options("csv", label, null, null, 1, maxClasses, true);

@@ -5,33 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steepest.core.model.MlpModel;
 import dev.steepest.spark.job.TrainJob;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Softmax, Huber and hinge through the trainer on the samples, checked against their ground truth. */
-class ModelTypesTrainingTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
-    private static TrainJob.Outcome train(String hocon) {
-        return TrainJob.run(spark, SparkTestSupport.config(hocon + "\ntrain.progress-seconds = 1000"), null,
-                new PrintStream(new ByteArrayOutputStream()), System.nanoTime());
-    }
+class ModelTypesTrainingTest extends LocalSparkTest {
 
     @SuppressWarnings("unchecked")
     private static double test(TrainJob.Outcome o, String metric) {

@@ -13,8 +13,6 @@ import dev.steepest.spark.job.TrainJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,23 +21,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every optimizer through the trainer (Spark, local[2]) reaches within 1% of the best training loss of the logistic
  * sample, where the best loss is computed here by Newton's method.
  */
-class OptimizerTrainingTest {
-    private static SparkSession spark;
+class OptimizerTrainingTest extends LocalSparkTest {
     private static double bestLoss;
 
     @BeforeAll
     static void start() {
-        spark = SparkTestSupport.session("local[2]");
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("logistic.csv"),
                 new BlockLoader.Options("csv", "label", null, null, null, true));
         List<Block> blocks = data.blocks().collect();
         data.release();
         bestLoss = newtonOptimum(blocks);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
     }
 
     /** The minimum of the mean logistic loss by Newton's method (quadratic convergence; 30 steps is plenty). */

@@ -21,14 +21,10 @@ import dev.steepest.spark.exec.ResidentGradientSource;
 import dev.steepest.spark.job.Models;
 import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * tasks cannot all run or a task fails. The local-cluster case (executors in other JVMs) is in
  * {@link ReproducibilityTest}.
  */
-class ResidentStepsTest {
+class ResidentStepsTest extends LocalSparkTest {
     private static final String LOGISTIC = String.join("\n",
             "data.train = \"" + SparkTestSupport.sample("logistic.csv") + "\"",
             "data.validation-fraction = 0.2",
@@ -45,22 +41,6 @@ class ResidentStepsTest {
             "optimizer { name = adam, lr = 0.02 }",
             "train { batch-size = 64, epochs = 4, seed = 11, metrics = epoch }");
 
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
-    private static TrainJob.Outcome train(String hocon) {
-        JobConfig cfg = SparkTestSupport.config(hocon);
-        return TrainJob.run(spark, cfg, null, new PrintStream(new ByteArrayOutputStream()), System.nanoTime());
-    }
 
     @Test
     void residentStepsGiveTheJobPathsBitsWithValidationBetweenEpochs() {

@@ -11,24 +11,10 @@ import dev.steepest.spark.data.ValidationSplit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** data.validation-fraction on Spark: exact stratified counts, deterministic, validation rows not trained on. */
-class ValidationSplitTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
+class ValidationSplitTest extends LocalSparkTest {
 
     private static TrainingData load(String sample, String label, boolean classify) {
         return BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample(sample),
