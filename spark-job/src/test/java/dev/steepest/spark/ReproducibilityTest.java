@@ -13,6 +13,7 @@ import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -103,6 +104,15 @@ class ReproducibilityTest {
             // and one Spark job per step gives the resident tasks' bits
             assertArrayEquals(logistic, train(cluster, MOMENTUM_LOGISTIC + "\ntrain.step-mode = jobs"), 0.0);
             assertArrayEquals(linear, train(cluster, LINEAR_LIBSVM + "\ntrain.step-mode = jobs"), 0.0);
+            // over TCP, auto weighs a step's traffic: 2 partitions x 1,000 parameters x 8 bytes > 100 bytes
+            org.apache.spark.api.java.JavaSparkContext jsc =
+                    org.apache.spark.api.java.JavaSparkContext.fromSparkContext(cluster.sparkContext());
+            StepSources.Choice heavy = StepSources.choose(SparkTestSupport.config(MOMENTUM_LOGISTIC
+                    + "\ntrain.resident.max-step-bytes = 100"), jsc, 2, 1000);
+            assertTrue(!heavy.resident(), heavy.reason());
+            assertTrue(heavy.reason().contains("16000 bytes a step > train.resident.max-step-bytes 100"),
+                    heavy.reason());
+            assertTrue(StepSources.choose(SparkTestSupport.config(MOMENTUM_LOGISTIC), jsc, 2, 1000).resident());
             // a task that fails on an executor reports it over its connection, and the run falls back
             ResidentStepsTest.failingTaskHandsTheStepToTheFallback(cluster);
         } finally {

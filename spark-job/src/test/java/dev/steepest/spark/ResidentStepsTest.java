@@ -74,13 +74,16 @@ class ResidentStepsTest extends LocalSparkTest {
     void autoIsResidentOnlyWhenEveryPartitionHasATaskSlot() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JobConfig auto = SparkTestSupport.config(LOGISTIC);
-        assertTrue(StepSources.choose(auto, jsc, 2).resident());
-        StepSources.Choice three = StepSources.choose(auto, jsc, 3);
+        assertTrue(StepSources.choose(auto, jsc, 2, 5).resident());
+        // in memory under a local master: the size of a step's parameters does not matter
+        assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.resident.max-step-bytes = 100"),
+                jsc, 2, 1_000_000).resident());
+        StepSources.Choice three = StepSources.choose(auto, jsc, 3, 5);
         assertFalse(three.resident());
         assertEquals("auto: 3 partitions > 2 task slots", three.reason());
-        assertFalse(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = jobs"), jsc, 1)
+        assertFalse(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = jobs"), jsc, 1, 5)
                 .resident());
-        assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = resident"), jsc, 9)
+        assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = resident"), jsc, 9, 5)
                 .resident());
     }
 

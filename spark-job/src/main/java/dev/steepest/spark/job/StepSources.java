@@ -27,10 +27,12 @@ public final class StepSources {
 
     /**
      * {@code jobs} and {@code resident} are taken as said; {@code auto} is resident when every partition can hold a
-     * task slot at once (resident tasks that cannot all run would only wait for the connect timeout) and dynamic
-     * allocation is off (it may take the executors away that the resident tasks run on).
+     * task slot at once (resident tasks that cannot all run would only wait for the connect timeout), dynamic
+     * allocation is off (it may take the executors away that the resident tasks run on), and, with executors in
+     * their own JVMs, the driver's traffic per step (the parameters to every task, a gradient back from each) is at
+     * most {@code train.resident.max-step-bytes}: above that, one job per step spreads the parameters by broadcast.
      */
-    public static Choice choose(JobConfig cfg, JavaSparkContext jsc, int partitions) {
+    public static Choice choose(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
         String mode = cfg.string("train.step-mode");
         if (!"auto".equals(mode)) return new Choice("resident".equals(mode), "train.step-mode = " + mode);
         SparkConf conf = jsc.getConf();
@@ -40,6 +42,12 @@ public final class StepSources {
         int slots = taskSlots(jsc);
         if (partitions > slots) {
             return new Choice(false, "auto: " + partitions + " partitions > " + slots + " task slots");
+        }
+        long stepBytes = 8L * numParameters * partitions;
+        long maxStepBytes = cfg.longValue("train.resident.max-step-bytes");
+        if (!jsc.isLocal() && stepBytes > maxStepBytes) {
+            return new Choice(false, "auto: " + partitions + " partitions x " + numParameters + " parameters = "
+                    + stepBytes + " bytes a step > train.resident.max-step-bytes " + maxStepBytes);
         }
         return new Choice(true, "auto: " + partitions + " partitions, " + slots + " task slots");
     }
@@ -102,7 +110,7 @@ public final class StepSources {
                                Consumer<String> console) {
         SparkGradientSource jobs = new SparkGradientSource(jsc, blocks, sizes, model,
                 cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
-        Choice choice = choose(cfg, jsc, blocks.getNumPartitions());
+        Choice choice = choose(cfg, jsc, blocks.getNumPartitions(), model.numParameters());
         List<String> warnings = new ArrayList<>();
         if (!choice.resident()) return new Steps(jobs, null, choice, warnings);
         SparkConf conf = jsc.getConf();
