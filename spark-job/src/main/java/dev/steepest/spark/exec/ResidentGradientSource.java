@@ -131,6 +131,12 @@ public final class ResidentGradientSource implements GradientSource, AutoCloseab
         return fallbackReason;
     }
 
+    /** The one-line warning the source gave when it fell back, or null while it is resident. */
+    public String fallbackWarning() {
+        return fallbackReason == null ? null : "resident steps stopped (" + fallbackReason + "); continuing with one "
+                + "Spark job per step (train.step-mode = jobs avoids trying)";
+    }
+
     /** How many times tasks were started (one per stretch of steps between evaluations). */
     public int sessions() {
         return sessions;
@@ -156,8 +162,7 @@ public final class ResidentGradientSource implements GradientSource, AutoCloseab
             session = null;
         }
         close();
-        warnings.accept("resident steps stopped (" + fallbackReason + "); continuing with one Spark job per step"
-                + " (train.step-mode = jobs avoids trying)");
+        warnings.accept(fallbackWarning());
     }
 
     private Session open() throws IOException {

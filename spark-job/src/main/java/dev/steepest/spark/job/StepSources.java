@@ -6,7 +6,6 @@ import dev.steepest.core.train.GradientSource;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.exec.ResidentGradientSource;
 import dev.steepest.spark.exec.SparkGradientSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
@@ -63,20 +62,19 @@ public final class StepSources {
 
     /** A run's gradient source and what the rest of the run needs to know of it. */
     public static final class Steps implements AutoCloseable {
-        private final GradientSource source;
+        private final SparkGradientSource jobs;
         private final ResidentGradientSource resident;
         private final Choice choice;
-        private final List<String> warnings;
 
-        Steps(GradientSource source, ResidentGradientSource resident, Choice choice, List<String> warnings) {
-            this.source = source;
+        /** {@code resident} is null when the run takes one job per step from the start. */
+        Steps(SparkGradientSource jobs, ResidentGradientSource resident, Choice choice) {
+            this.jobs = jobs;
             this.resident = resident;
             this.choice = choice;
-            this.warnings = warnings;
         }
 
         public GradientSource source() {
-            return source;
+            return resident != null ? resident : jobs;
         }
 
         /** Frees the resident tasks' slots: call before any other Spark job of the run. */
@@ -97,7 +95,8 @@ public final class StepSources {
 
         /** The fallback warning, if the resident tasks gave way to one job per step. */
         public List<String> warnings() {
-            return List.copyOf(warnings);
+            String w = resident == null ? null : resident.fallbackWarning();
+            return w == null ? List.of() : List.of(w);
         }
 
         @Override
@@ -111,15 +110,12 @@ public final class StepSources {
         SparkGradientSource jobs = new SparkGradientSource(jsc, blocks, sizes, model,
                 cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
         Choice choice = choose(cfg, jsc, blocks.getNumPartitions(), model.numParameters());
-        List<String> warnings = new ArrayList<>();
-        if (!choice.resident()) return new Steps(jobs, null, choice, warnings);
+        if (!choice.resident()) return new Steps(jobs, null, choice);
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host", "127.0.0.1");
-        ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, jobs, w -> {
-            warnings.add(w);
-            console.accept("warning: " + w);
-        }, host, conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
+        ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, jobs,
+                w -> console.accept("warning: " + w), host, conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
                 (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")));
-        return new Steps(resident, resident, choice, warnings);
+        return new Steps(jobs, resident, choice);
     }
 }
