@@ -14,4 +14,13 @@ public interface TrainingListener {
     /** A diverging step was rolled back and the rate halved ({@code train.on-divergence = backoff}). */
     default void onBackoff(BackoffEvent event) {
     }
+
+    /**
+     * Asked after every step, once its record has been seen: a non-null reason ends the run there, with that
+     * reason as its stop reason (a signal that asks the run to stop, a learning-rate range test that has seen
+     * enough). The step's parameters are kept.
+     */
+    default String stopRequest() {
+        return null;
+    }
 }

@@ -270,6 +270,11 @@ public final class TrainingLoop {
                 StepRecord record = new StepRecord(iteration, stepEpoch, stepInEpoch, loss, lr, gradientNorm,
                         groupNorms(gradient, groups), sums.count(), seconds(start));
                 for (TrainingListener l : listeners) l.onStep(record);
+                for (TrainingListener l : listeners) {
+                    String reason = l.stopRequest();
+                    if (reason != null && stopReason == null) stopReason = reason;
+                }
+                if (stopReason != null) break;
             }
             if (stopReason != null || epochWeight == 0.0) break;
             for (int i = 0; i < p; i++) epochGradient[i] /= epochWeight;

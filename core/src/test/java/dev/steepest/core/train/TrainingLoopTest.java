@@ -28,7 +28,7 @@ class TrainingLoopTest {
     private static final double NAN = Double.NaN;
 
     /** What a run saw: plan, steps, epochs and the params before every update. */
-    private static final class Recorder implements TrainingListener {
+    private static class Recorder implements TrainingListener {
         final List<StepRecord> steps = new ArrayList<>();
         final List<EpochRecord> epochs = new ArrayList<>();
         final List<double[]> paramsBeforeStep = new ArrayList<>();
@@ -70,6 +70,18 @@ class TrainingLoopTest {
     @Test
     void settingsNeedEpochsOrIterations() {
         assertThrows(IllegalArgumentException.class, () -> settings(10, 0, 0, 0.1, 0, NAN, NAN, NAN));
+    }
+
+    @Test
+    void aListenerThatAsksToStopEndsTheRunAfterThatStepWithItsReason() {
+        Recorder rec = new Recorder() {
+            @Override public String stopRequest() { return steps.size() == 5 ? "signal" : null; }
+        };
+        TrainingResult r = runLinear(settings(16, 4, 0, 0.05, 0.0, NAN, NAN, NAN), rec);
+        assertEquals("signal", r.stopReason());
+        assertEquals(5, r.iterations());
+        assertEquals(5, rec.steps.size());
+        assertTrue(rec.epochs.isEmpty(), "the interrupted epoch is not recorded as finished");
     }
 
     @Test
