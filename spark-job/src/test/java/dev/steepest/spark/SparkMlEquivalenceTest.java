@@ -28,11 +28,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A standardized, regularized steepest model is Spark ML's: the same data, {@code regularization.l2 = λ(1−α)} and
  * {@code regularization.l1 = λα} against {@code regParam = λ}, {@code elasticNetParam = α},
  * {@code standardization = true} give the same coefficients and intercepts (to 1e-5 relative) and the same
- * exact zeros. Spark fits in the test, with a tiny {@code tol} and a large {@code maxIter}; steepest runs batch
- * gradient descent (proximal for L1) to a parameter change of 1e-13.
+ * exact zeros. Spark fits in the test, with a tiny {@code tol} and a large {@code maxIter}; steepest runs L-BFGS
+ * (OWL-QN for L1) to a parameter change of 1e-13, and for one case proximal batch gradient descent.
  */
 class SparkMlEquivalenceTest {
     private static final double REL = 1e-5;
+    private static final String LBFGS = "optimizer.name = lbfgs";
     private static SparkSession spark;
 
     /** The CLI's session, except that Kryo need not know Spark ML's own classes (its summarizer's buffers). */
@@ -67,13 +68,13 @@ class SparkMlEquivalenceTest {
     }
 
     private static TrainJob.Outcome steepest(String sample, String label, String type, double l2, double l1,
-                                             double lr) {
+                                             String optimizer) {
         return train(String.join("\n",
                 "data.train = \"" + SparkTestSupport.sample(sample) + "\"",
                 "data.label = " + label,
                 "model { type = " + type + ", standardize = true }",
                 "regularization { l2 = " + l2 + ", l1 = " + l1 + " }",
-                "optimizer { name = sgd, lr = " + lr + " }",
+                optimizer,
                 "train { batch-size = full, max-iterations = 20000, tolerance.parameter-change = 1e-13 }"));
     }
 
@@ -84,18 +85,23 @@ class SparkMlEquivalenceTest {
                 + actual + ")");
     }
 
-    private static String stopped(TrainJob.Outcome o) {
-        return o.result().stopReason() + " after " + o.result().iterations();
+    /** Stopped by the tolerance, or where no step lowers the objective any more. */
+    private static void assertConverged(TrainJob.Outcome o) {
+        String why = o.result().stopReason();
+        assertTrue("parameter-change".equals(why) || "no-progress".equals(why), why + " after "
+                + o.result().iterations());
     }
 
-    @ParameterizedTest(name = "λ = {0}, α = {1}")
-    @CsvSource({"0.05, 0.0", "0.02, 1.0", "0.05, 0.5"})
-    void binomialLogisticRegressionEqualsSparkMl(double lambda, double alpha) {
+    @ParameterizedTest(name = "λ = {0}, α = {1}, {2}")
+    @CsvSource(delimiter = ';', value = {"0.05; 0.0; optimizer.name = lbfgs", "0.02; 1.0; optimizer.name = lbfgs",
+            "0.05; 0.5; optimizer.name = lbfgs", "0.02; 1.0; optimizer { name = sgd, lr = 2.0 }"})
+    void binomialLogisticRegressionEqualsSparkMl(double lambda, double alpha, String optimizer) {
         LogisticRegressionModel spark = new LogisticRegression().setFamily("binomial").setRegParam(lambda)
                 .setElasticNetParam(alpha).setStandardization(true).setTol(1e-14).setMaxIter(10000)
                 .fit(read("logistic.csv", "label"));
-        TrainJob.Outcome o = steepest("logistic.csv", "label", "logistic", lambda * (1 - alpha), lambda * alpha, 2.0);
-        assertEquals("parameter-change", o.result().stopReason(), stopped(o));
+        TrainJob.Outcome o = steepest("logistic.csv", "label", "logistic", lambda * (1 - alpha), lambda * alpha,
+                optimizer);
+        assertConverged(o);
         double[][] w = (double[][]) o.modelJson().get("coefficients");
         double[] sparkW = spark.coefficients().toArray();
         for (int j = 0; j < sparkW.length; j++) assertClose(sparkW[j], w[0][j], "coefficient " + j);
@@ -108,8 +114,9 @@ class SparkMlEquivalenceTest {
         LogisticRegressionModel spark = new LogisticRegression().setFamily("multinomial").setRegParam(lambda)
                 .setElasticNetParam(alpha).setStandardization(true).setTol(1e-14).setMaxIter(10000)
                 .fit(read("softmax.csv", "label"));
-        TrainJob.Outcome o = steepest("softmax.csv", "label", "softmax", lambda * (1 - alpha), lambda * alpha, 1.0);
-        assertEquals("parameter-change", o.result().stopReason(), stopped(o));
+        TrainJob.Outcome o = steepest("softmax.csv", "label", "softmax", lambda * (1 - alpha), lambda * alpha,
+                LBFGS);
+        assertConverged(o);
         double[][] w = (double[][]) o.modelJson().get("coefficients");
         Matrix sparkW = spark.coefficientMatrix();
         int zeros = 0;
@@ -141,8 +148,8 @@ class SparkMlEquivalenceTest {
                 .setElasticNetParam(alpha).setStandardization(true).setTol(1e-14).setMaxIter(10000).fit(data);
         double sigmaY = data.agg(functions.stddev_samp("label")).first().getDouble(0);
         TrainJob.Outcome o = steepest("linear.csv", "y", "linear", lambda * (1 - alpha) / sigmaY, lambda * alpha,
-                0.5);
-        assertEquals("parameter-change", o.result().stopReason(), stopped(o));
+                LBFGS);
+        assertConverged(o);
         double[][] w = (double[][]) o.modelJson().get("coefficients");
         double[] sparkW = spark.coefficients().toArray();
         for (int j = 0; j < sparkW.length; j++) assertClose(sparkW[j], w[0][j], "coefficient " + j);

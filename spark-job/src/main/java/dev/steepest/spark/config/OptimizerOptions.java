@@ -79,10 +79,25 @@ public final class OptimizerOptions {
             throw new InputError("optimizer.name: lbfgs needs a differentiable loss, and model.type = hinge is not; "
                     + "use sgd, or model.type = logistic");
         }
-        for (String key : List.of("optimizer.lr", "train.lr-scaling", "train.warmup-epochs", "schedule.name",
-                "clip.value", "clip.norm", "train.averaging", "train.early-stopping.patience", "train.on-divergence",
-                "regularization.decoupled-weight-decay")) {
-            if (cfg.isExplicit(key)) {
+        // each key with the one value that means "no effect" (null: any setting is refused)
+        Map<String, String> neutral = new LinkedHashMap<>();
+        neutral.put("optimizer.lr", null);
+        neutral.put("train.lr-scaling", "none");
+        neutral.put("train.warmup-epochs", "0");
+        neutral.put("schedule.name", "constant");
+        neutral.put("clip.value", null);
+        neutral.put("clip.norm", null);
+        neutral.put("train.averaging", "none");
+        neutral.put("train.early-stopping.patience", null);
+        neutral.put("train.on-divergence", "stop");
+        neutral.put("regularization.decoupled-weight-decay", "0");
+        for (Map.Entry<String, String> e : neutral.entrySet()) {
+            String key = e.getKey();
+            if (!cfg.isExplicit(key)) continue;
+            String v = cfg.string(key);
+            boolean harmless = e.getValue() != null && (e.getValue().equals(v)
+                    || (e.getValue().equals("0") && cfg.doubleValue(key) == 0.0));
+            if (!harmless) {
                 throw new InputError(key + ": does not apply to optimizer.name = lbfgs (its line search picks "
                         + "each step; its options: optimizer.history, the train.tolerance.* keys, "
                         + "train.epochs, train.max-iterations, regularization.l1 / l2)");

@@ -9,6 +9,7 @@ import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.BackoffEvent;
 import dev.steepest.core.train.GradientSource;
 import dev.steepest.core.train.TrainingListener;
+import dev.steepest.core.train.LbfgsTraining;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingOptions;
 import dev.steepest.core.train.TrainingPlan;
@@ -145,8 +146,10 @@ public final class TrainJob {
                         Models.earlyStopping(cfg));
             }
             console.println(Models.describe(cfg));
-            TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners,
-                    loopOptions).run(Models.initialParameters(cfg, model));
+            LbfgsTraining lbfgs = Models.lbfgs(cfg, source, model, loopOptions, listeners);
+            TrainingResult result = lbfgs != null ? lbfgs.run(Models.initialParameters(cfg, model))
+                    : new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners, loopOptions)
+                            .run(Models.initialParameters(cfg, model));
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
