@@ -18,6 +18,9 @@ public record CliArgs(String command, String config, List<String> sets, String o
             "  --overwrite       replace DIR if it exists and is not empty",
             "  --verbose         stack traces on errors",
             "",
+            "",
+            ScoringArgs.USAGE,
+            "",
             "exit codes: 0 ok, 1 internal failure, 2 bad input, 3 training diverged");
 
     private static final String HINT = "; see 'steepest --help'";

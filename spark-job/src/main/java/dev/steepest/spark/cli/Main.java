@@ -33,6 +33,7 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && ScoringArgs.handles(args[0])) return ScoringCommands.run(args, out, err);
         long start = System.nanoTime();
         boolean verbose = false;
         for (String a : args) verbose |= a.equals("--verbose");

@@ -177,6 +177,7 @@ public final class TrainJob {
             summary.put("step_mode", steps.mode());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
+                dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toUri().toString());
                 Json.write(out.file("summary.json"), summary);
             }
             console.println(String.format(java.util.Locale.ROOT,
@@ -227,7 +228,7 @@ public final class TrainJob {
         return s.toString();
     }
 
-    static Map<String, Object> testMetrics(Evaluation e, Model model) {
+    public static Map<String, Object> testMetrics(Evaluation e, Model model) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", e.count());
         if (model.isClassifier()) {
