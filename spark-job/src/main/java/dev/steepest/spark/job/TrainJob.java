@@ -250,6 +250,7 @@ public final class TrainJob {
     static Map<String, Object> modelJson(JobConfig cfg, Model model, DataSpec spec, double[] params) {
         int d = model.numFeatures();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format_version", dev.steepest.core.score.ScoringModel.FORMAT_VERSION);
         m.put("type", model.type());
         m.put("num_features", d);
         Model inner = model instanceof Standardized st ? st.inner() : model;
