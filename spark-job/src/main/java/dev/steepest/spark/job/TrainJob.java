@@ -57,7 +57,7 @@ public final class TrainJob {
                               long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = Models.maxClasses(cfg);
-        BlockLoader.Options options = BlockLoader.Options.of(cfg, maxClasses);
+        BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
@@ -250,6 +250,7 @@ public final class TrainJob {
     static Map<String, Object> modelJson(JobConfig cfg, Model model, DataSpec spec, double[] params) {
         int d = model.numFeatures();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format_version", dev.steepest.core.score.ScoringModel.FORMAT_VERSION);
         m.put("type", model.type());
         m.put("num_features", d);
         Model inner = model instanceof Standardized st ? st.inner() : model;
