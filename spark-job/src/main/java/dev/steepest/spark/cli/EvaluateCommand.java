@@ -27,7 +27,7 @@ final class EvaluateCommand {
     }
 
     static void run(SparkSession spark, RunModel run, JobConfig cfg, ScoringArgs cli, String target, PrintStream out) {
-        BlockLoader.Options options = BlockLoader.Options.of(cfg, Models.maxClasses(cfg));
+        BlockLoader.Options options = dev.steepest.spark.job.DataOptions.of(cfg, Models.maxClasses(cfg));
         TrainingData data = BlockLoader.loadHeldOut(spark, "--data", cli.data(), options, run.spec(cfg));
         try {
             int classes = run.model().isClassifier() ? run.model().labelMapping().size() : 0;

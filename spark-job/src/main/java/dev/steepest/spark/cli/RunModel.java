@@ -42,20 +42,19 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
     /** The validated config that reads {@code data} as training read its data. */
     JobConfig scoringConfig(String data, List<String> sets) {
         Map<String, Object> carried = new LinkedHashMap<>();
+        Map<String, String> spark = new java.util.TreeMap<>();
         Map<String, Key> keys = ConfigSchema.keys();
         trainingConfig.forEach((k, v) -> {
-            if (k.startsWith("spark.") && !keys.containsKey(k)) {
-                carried.put(k, v);
+            Key key = keys.get(k);
+            if (k.startsWith("spark.") && key == null) {
+                spark.put(k, String.valueOf(v)); // Spark settings are flat names, passed as they are
                 return;
             }
-            Key key = keys.get(k);
             boolean ours = key != null && (k.startsWith("data.") || k.startsWith("model.")) && !NOT_CARRIED.contains(k);
             // defaults are left to the schema, so a key that only applies to another format is not set
             if (ours && v != null && !sameAsDefault(key, v)) carried.put(k, v);
         });
-        if (keys.containsKey("spark.master") && trainingConfig.get("spark.master") != null) {
-            carried.put("spark.master", trainingConfig.get("spark.master"));
-        }
+        if (trainingConfig.get("spark.master") != null) carried.put("spark.master", trainingConfig.get("spark.master"));
         carried.put("data.train", data);
         List<String> overrides = new ArrayList<>();
         for (String s : sets) {
@@ -67,8 +66,8 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
             overrides.add(s);
         }
         Config base = ConfigFactory.parseMap(carried, "model.json config of " + path);
-        Config withSets = ConfigLoader.read(null, overrides).withFallback(base);
-        return ConfigSchema.validate(withSets.resolve());
+        Config withSets = ConfigLoader.read(null, overrides).config().withFallback(base);
+        return ConfigSchema.validate(withSets.resolve(), spark);
     }
 
     /**

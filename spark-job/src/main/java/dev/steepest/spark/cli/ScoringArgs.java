@@ -25,10 +25,6 @@ record ScoringArgs(String command, String model, String data, String out, String
             "                    is not a feature)",
             "  --set data.KEY=v  override a data setting of training (e.g. data.on-bad-record=skip)");
 
-    static boolean handles(String command) {
-        return command.equals("predict") || command.equals("evaluate");
-    }
-
     static ScoringArgs parse(String[] args) {
         String command = args[0];
         String model = null;

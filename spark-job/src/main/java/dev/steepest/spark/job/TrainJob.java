@@ -57,7 +57,7 @@ public final class TrainJob {
                               long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = Models.maxClasses(cfg);
-        BlockLoader.Options options = BlockLoader.Options.of(cfg, maxClasses);
+        BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
