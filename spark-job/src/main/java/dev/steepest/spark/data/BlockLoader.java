@@ -46,7 +46,11 @@ public final class BlockLoader {
 
     /** Loads the training set: decides features, categories and classes, which later data sets must match. */
     public static TrainingData loadTraining(SparkSession spark, String key, String path, Options opt) {
-        StagedInput staged = stage(spark, key, path, opt, null);
+        return training(spark, stage(spark, key, path, opt, null), opt);
+    }
+
+    /** The training set of staged rows (from a file's stager or {@link FrameLoader}). */
+    static TrainingData training(SparkSession spark, StagedInput staged, Options opt) {
         String[][] categories = Categories.fit(staged);
         Labels labels = opt.classification()
                 ? Errors.reportingBadRecords(staged, () -> Labels.of(staged, opt)) : Labels.REGRESSION;
@@ -76,7 +80,11 @@ public final class BlockLoader {
 
     /** Loads a held-out set with the training set's columns, categories and classes (unseen labels are errors). */
     public static TrainingData loadHeldOut(SparkSession spark, String key, String path, Options opt, DataSpec train) {
-        StagedInput staged = stage(spark, key, path, opt, train);
+        return heldOut(stage(spark, key, path, opt, train), opt, train);
+    }
+
+    /** A held-out set of staged rows, with training's columns, categories and classes. */
+    static TrainingData heldOut(StagedInput staged, Options opt, DataSpec train) {
         Labels labels = Labels.of(train);
         Skipping skipping = Skipping.of(staged, labels, opt);
         return BlockAssembler.assemble(Categories.encode(skipping.good(), train), staged, train, labels, opt, false,

@@ -55,22 +55,28 @@ public final class TrainJob {
      */
     public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
                               long startNanos) {
+        return run(spark, cfg, TrainingInputs.FILES, out, console, startNanos);
+    }
+
+    /** As above, with the data sets read by {@code inputs} (the Spark ML Estimators stage DataFrames). */
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = Models.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
-        TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
+        TrainingData train = inputs.training(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
         StepSources.Steps steps = null;
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
             TrainingData held = cfg.testPath() == null ? null
-                    : BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
+                    : inputs.heldOut(spark, "data.test", cfg.testPath(), options, train.spec());
             if (held != null) cached.add(held);
             TrainingData loadedTrain = train;
             TrainingData validation = null;
             if (cfg.validationPath() != null) {
-                validation = BlockLoader.loadHeldOut(spark, "data.validation", cfg.validationPath(), options,
+                validation = inputs.heldOut(spark, "data.validation", cfg.validationPath(), options,
                         train.spec());
                 cached.add(validation);
             } else if (cfg.has("data.validation-fraction")) {
