@@ -8,7 +8,7 @@ import java.util.List;
  * Coupled weight decay (PyTorch's {@code weight_decay} for SGD): {@code g <- g + wd * p} on the parameter groups
  * that are regularized; intercepts and biases are left alone unless their group says otherwise. Adding
  * {@code wd * p} to the gradient is L2 regularization with penalty {@code wd/2 ||p||^2}. The same loop,
- * {@link #add}, decays inside LARS' trust ratio and applies the decoupled decay
+ * {@link #add}, decays inside LARS' trust ratio ({@link ScaleByTrustRatio}) and applies the decoupled decay
  * {@code -lr(t) wd p} of {@link InjectLearningRate}.
  */
 public final class AddDecayedWeights implements GradientTransformation {
