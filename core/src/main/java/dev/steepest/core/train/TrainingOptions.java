@@ -5,7 +5,8 @@ import dev.steepest.core.optim.schedule.ReduceOnPlateau;
 import java.util.function.Function;
 
 /**
- * The optional parts of a run, beside {@link TrainingSettings}:
+ * The optional parts of a run, beside {@link TrainingSettings} (the required ones) and before {@link TrainingPlan}
+ * (what the loop resolves for the data): each has a default, set with {@link #builder()}.
  *
  * @param schedule             the learning-rate schedule from the effective rate (warmup is added by the loop)
  * @param plateau              reduce-on-plateau, built from the plan (null: off); observes each epoch's mean
