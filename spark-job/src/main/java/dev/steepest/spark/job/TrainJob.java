@@ -5,9 +5,9 @@ import dev.steepest.core.model.Evaluation;
 import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.Standardized;
-import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.BackoffEvent;
 import dev.steepest.core.train.GradientSource;
+import dev.steepest.core.train.Objective;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingOptions;
@@ -156,10 +156,8 @@ public final class TrainJob {
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
-            List<ParameterGroup> groups = model.groups();
-            double finalLoss = source.computeAll(params).meanLoss()
-                    + TrainingLoop.l2Penalty(params, groups, settings.l2())
-                    + (loopOptions.prox() == null ? 0.0 : loopOptions.prox().penalty(params, groups));
+            double finalLoss = Objective.of(model, settings, loopOptions)
+                    .value(source.computeAll(params).meanLoss(), params);
             steps.close();
 
             Map<String, Object> test = null;
