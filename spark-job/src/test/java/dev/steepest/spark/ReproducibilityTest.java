@@ -59,7 +59,7 @@ class ReproducibilityTest {
             // the single-process reference: same blocks, core loop with the local source
             JobConfig cfg = SparkTestSupport.config(MOMENTUM_LOGISTIC);
             TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
-                    new BlockLoader.Options("csv", "label", null, null, null, true));
+                    LoaderOptions.of("csv", "label").binary(true).build());
             List<Block> blocks = data.blocks().collect();
             data.release();
             Model model = Models.create(cfg, 4, 2);

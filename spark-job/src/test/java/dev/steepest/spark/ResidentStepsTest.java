@@ -99,7 +99,7 @@ class ResidentStepsTest extends LocalSparkTest {
     static void failingTaskHandsTheStepToTheFallback(SparkSession spark) {
         JobConfig cfg = SparkTestSupport.config(LOGISTIC);
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
-                new BlockLoader.Options("csv", "label", null, null, null, true));
+                LoaderOptions.of("csv", "label").binary(true).build());
         try {
             Model model = FailsAtSentinel.wrap(Models.create(cfg, 4, 2));
             List<Block> blocks = data.blocks().collect();

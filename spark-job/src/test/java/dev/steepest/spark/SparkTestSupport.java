@@ -32,7 +32,7 @@ public final class SparkTestSupport {
 
     /** A validated config from HOCON text. */
     public static JobConfig config(String hocon) {
-        return ConfigSchema.validate(ConfigFactory.parseString(hocon).resolve());
+        return dev.steepest.spark.config.ConfigLoader.loadText(hocon, java.util.List.of());
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steepest.core.TestData;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.LinearModel;
+import dev.steepest.core.model.ParameterInit;
 import dev.steepest.core.optim.Adam;
 import dev.steepest.core.optim.AdamW;
 import dev.steepest.core.optim.Chain;

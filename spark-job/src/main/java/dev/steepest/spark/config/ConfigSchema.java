@@ -192,8 +192,13 @@ public final class ConfigSchema {
      * Keys under {@code spark.} (other than spark.master) are returned as strings in {@code spark}.
      */
     public static JobConfig validate(Config user) {
+        return validate(user, Map.of());
+    }
+
+    /** As {@link #validate(Config)}, with Spark settings read verbatim beside the HOCON ({@link ConfigLoader}). */
+    public static JobConfig validate(Config user, Map<String, String> flatSpark) {
         Map<String, Object> values = new TreeMap<>();
-        Map<String, String> spark = new TreeMap<>();
+        Map<String, String> spark = new TreeMap<>(flatSpark);
         List<String> explicit = new ArrayList<>();
         for (Map.Entry<String, ConfigValue> e : new TreeMap<>(flatten(user)).entrySet()) {
             String name = e.getKey();
@@ -201,7 +206,7 @@ public final class ConfigSchema {
             Key key = KEYS.get(name);
             if (key == null) {
                 if (name.startsWith("spark.")) {
-                    spark.put(name, String.valueOf(v.unwrapped()));
+                    spark.putIfAbsent(name, String.valueOf(v.unwrapped()));
                     continue;
                 }
                 throw new InputError("unknown config key '" + name + "'" + where(v) + suggestion(name));
@@ -224,8 +229,12 @@ public final class ConfigSchema {
     }
 
     private static String where(ConfigValue v) {
-        if (v.origin() == null || v.origin().lineNumber() < 0 || v.origin().filename() == null) return "";
-        return " (" + v.origin().filename() + ":" + v.origin().lineNumber() + ")";
+        if (v.origin() == null || v.origin().lineNumber() < 0) return "";
+        // a file's text is parsed with the file's path as its origin description (ConfigLoader)
+        String name = v.origin().filename() != null ? v.origin().filename()
+                : v.origin().description().replaceFirst(":\\s*\\d+(-\\d+)?$", "");
+        if (name.isEmpty() || name.equals("String")) return "";
+        return " (" + name + ":" + v.origin().lineNumber() + ")";
     }
 
     static Object convert(Key key, ConfigValue v) {

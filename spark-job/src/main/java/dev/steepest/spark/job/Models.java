@@ -18,7 +18,7 @@ import dev.steepest.core.optim.Optimizers;
 import dev.steepest.core.optim.RmsProp;
 import dev.steepest.core.optim.prox.L1Prox;
 import dev.steepest.core.train.OptimizerFactory;
-import dev.steepest.core.train.ParameterInit;
+import dev.steepest.core.model.ParameterInit;
 import dev.steepest.core.train.DivergencePolicy;
 import dev.steepest.core.train.EarlyStopping;
 import dev.steepest.core.train.TrainingOptions;

@@ -57,7 +57,7 @@ public final class TrainJob {
                               long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = Models.maxClasses(cfg);
-        BlockLoader.Options options = BlockLoader.Options.of(cfg, maxClasses);
+        BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
@@ -174,6 +174,7 @@ public final class TrainJob {
             summary.put("resident_link", steps.link());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
+                dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toUri().toString());
                 Json.write(out.file("summary.json"), summary);
             }
             console.println(String.format(java.util.Locale.ROOT,
@@ -224,7 +225,7 @@ public final class TrainJob {
         return s.toString();
     }
 
-    static Map<String, Object> testMetrics(Evaluation e, Model model) {
+    public static Map<String, Object> testMetrics(Evaluation e, Model model) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", e.count());
         if (model.isClassifier()) {
@@ -247,6 +248,7 @@ public final class TrainJob {
     static Map<String, Object> modelJson(JobConfig cfg, Model model, DataSpec spec, double[] params) {
         int d = model.numFeatures();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format_version", dev.steepest.core.score.ScoringModel.FORMAT_VERSION);
         m.put("type", model.type());
         m.put("num_features", d);
         Model inner = model instanceof Standardized st ? st.inner() : model;

@@ -20,6 +20,7 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.SparkGradientSource;
 import dev.steepest.spark.job.StepSources;
+import dev.steepest.spark.job.DataOptions;
 import dev.steepest.spark.job.Models;
 import dev.steepest.spark.job.SparkSessions;
 import java.io.BufferedReader;
@@ -226,7 +227,7 @@ public final class BenchSuite {
         JobConfig cfg = SparkTestSupport.config("data.train = \"" + trainPath + "\"\nmodel.type = " + modelType
                 + "\ndata.partitions = " + spark.sparkContext().defaultParallelism()
                 + (format == null ? "" : "\ndata.format = " + format) + "\ndata.precision = " + precision + "\n");
-        BlockLoader.Options lo = BlockLoader.Options.of(cfg, Models.maxClasses(cfg));
+        BlockLoader.Options lo = DataOptions.of(cfg, Models.maxClasses(cfg));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", trainPath, lo);
         TrainingData test = testPath == null ? null
                 : BlockLoader.loadHeldOut(spark, "data.test", testPath, lo, train.spec());
