@@ -106,7 +106,6 @@ public final class TrainJob {
             }
             long threshold = cfg.longValue("train.broadcast-threshold-bytes");
             steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println);
-            StepSources.Steps stepSource = steps;
             GradientSource source = steps.source();
 
             List<TrainingListener> listeners = new ArrayList<>();
@@ -144,10 +143,7 @@ public final class TrainJob {
             if (validation != null) {
                 JavaRDD<Block> validationBlocks = validation.blocks();
                 loopOptions = loopOptions.withValidation(
-                        p -> {
-                            stepSource.beforeOtherJobs();
-                            return SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold);
-                        },
+                        p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
                         Models.earlyStopping(cfg));
             }
             console.println(Models.describe(cfg));
@@ -179,6 +175,7 @@ public final class TrainJob {
             warnings.addAll(deadGradients.warnings());
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
+            summary.put("resident_link", steps.link());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
                 dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toUri().toString());

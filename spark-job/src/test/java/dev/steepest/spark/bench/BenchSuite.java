@@ -278,7 +278,7 @@ public final class BenchSuite {
 
     /**
      * Our trainer (the CLI's loop: Models, StepSources as {@code train.step-mode} says, TrainingLoop) on cached
-     * blocks. A validator runs its own Spark job, so the resident tasks end before it (as in the CLI).
+     * blocks. A validator runs its own Spark job, to which the resident tasks yield their slots (as in the CLI).
      */
     private TrainingResult trainOurs(JavaRDD<Block> blocks, long[] sizes, int d, int classes, JobConfig cfg,
                                      java.util.function.Function<Model, Validator> validator) {
@@ -290,10 +290,7 @@ public final class BenchSuite {
             TrainingOptions options = Models.options(cfg);
             if (validator != null) {
                 Validator v = validator.apply(model);
-                options = options.withValidation(p -> {
-                    steps.beforeOtherJobs();
-                    return v.evaluate(p);
-                }, null);
+                options = options.withValidation(v::evaluate, null);
             }
             return new TrainingLoop(steps.source(), model, cfg.trainingSettings(), Models.optimizer(cfg), List.of(),
                     options).run(Models.initialParameters(cfg, model));
