@@ -11,6 +11,7 @@ import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.train.LocalGradientSource;
 import dev.steepest.core.train.StepPlan;
+import dev.steepest.spark.LoaderOptions;
 import dev.steepest.spark.SentinelModel;
 import dev.steepest.spark.SparkTestSupport;
 import dev.steepest.spark.config.JobConfig;
@@ -188,7 +189,7 @@ class ResidentLinkClusterTest {
     private static void lostExecutorNamesItsCause(SparkSession spark) {
         JobConfig cfg = SparkTestSupport.config(LOGISTIC);
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
-                new BlockLoader.Options("csv", "label", null, null, null, true));
+                LoaderOptions.of("csv", "label").binary(true).build());
         try {
             long driver = ProcessHandle.current().pid();
             Model model = new SentinelModel(Models.create(cfg, 4, 2), SENTINEL, () -> {
