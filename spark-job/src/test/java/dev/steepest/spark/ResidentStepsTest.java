@@ -17,7 +17,7 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.FallbackGradientSource;
 import dev.steepest.spark.exec.ResidentGradientSource;
-import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
 import java.util.ArrayList;
@@ -101,7 +101,7 @@ class ResidentStepsTest extends LocalSparkTest {
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
                 LoaderOptions.of("csv", "label").binary(true).build());
         try {
-            Model model = FailsAtSentinel.wrap(Models.create(cfg, 4, 2));
+            Model model = FailsAtSentinel.wrap(RunComponents.create(cfg, 4, 2));
             List<Block> blocks = data.blocks().collect();
             LocalGradientSource local = new LocalGradientSource(blocks, model);
             List<String> warnings = new ArrayList<>();

@@ -7,15 +7,15 @@ import java.util.List;
 
 /**
  * The learning rate of a run as optimizer state, in the manner of Optax's {@code inject_hyperparams}: wraps the
- * optimizer built for a schedule, and its state carries, as values, the number of updates made and a factor on
+ * optimizer scaledChain for a schedule, and its state carries, as values, the number of updates made and a factor on
  * the schedule (in the training loop: the plateau's scale times the divergence backoffs' factor). The rate of
  * the next update is {@link #rate(OptState) factor * schedule(count)}, read here and nowhere else: the loop
  * reports it, hands it to the proximal step, and this class applies the decoupled weight decay with it, while
- * the wrapped optimizer, built for the same scaled schedule, applies it at the same count.
+ * the wrapped optimizer, scaledChain for the same scaled schedule, applies it at the same count.
  *
  * <p>Changing the factor is a change of state ({@link #withFactor}), not a new optimizer: the wrapped
  * optimizer's own state (momentum, moments, its step count) goes on unchanged. The optimizer for a factor is
- * built on first use and kept until the factor changes (a plateau reduction or a backoff builds one more).
+ * scaledChain on first use and kept until the factor changes (a plateau reduction or a backoff builds one more).
  *
  * <p>With {@code decoupledWeightDecay = wd != 0} the update becomes {@code u - lr(t) wd theta} on the regularized
  * groups (Loshchilov &amp; Hutter 2019), for any optimizer: {@link AddDecayedWeights} with the coefficient
@@ -47,9 +47,9 @@ public final class InjectLearningRate implements GradientTransformation {
     private final Builder builder;
     private final double decoupledWeightDecay;
     private final List<ParameterGroup> groups;
-    private transient Built built;
+    private transient ScaledChain scaledChain;
 
-    private record Built(double factor, LearningRateSchedule schedule, GradientTransformation optimizer) {
+    private record ScaledChain(double factor, LearningRateSchedule schedule, GradientTransformation optimizer) {
     }
 
     /**
@@ -73,7 +73,7 @@ public final class InjectLearningRate implements GradientTransformation {
     /** The rate of the next update in {@code state}: {@code factor * schedule(count)}. */
     public double rate(OptState state) {
         RateState s = (RateState) state;
-        return built(s.factor()).schedule().rate(s.count());
+        return scaledChain(s.factor()).schedule().rate(s.count());
     }
 
     /** {@code state} with the factor set to {@code factor}; the count and the wrapped state are kept. */
@@ -89,13 +89,13 @@ public final class InjectLearningRate implements GradientTransformation {
 
     @Override
     public OptState init(double[] params) {
-        return new RateState(0, 1.0, built(1.0).optimizer().init(params));
+        return new RateState(0, 1.0, scaledChain(1.0).optimizer().init(params));
     }
 
     @Override
     public Update update(double[] gradient, OptState state, double[] params) {
         RateState s = (RateState) state;
-        Built b = built(s.factor());
+        ScaledChain b = scaledChain(s.factor());
         Update inner = b.optimizer().update(gradient, s.inner(), params);
         double[] u = inner.updates();
         if (decoupledWeightDecay != 0.0) {
@@ -106,12 +106,12 @@ public final class InjectLearningRate implements GradientTransformation {
     }
 
     /** The scaled schedule and its optimizer for {@code factor}: the base itself at factor 1. */
-    private Built built(double factor) {
-        Built b = built;
+    private ScaledChain scaledChain(double factor) {
+        ScaledChain b = scaledChain;
         if (b == null || Double.compare(b.factor(), factor) != 0) {
             LearningRateSchedule scaled = factor == 1.0 ? schedule : ReduceOnPlateau.scaled(schedule, factor);
-            b = new Built(factor, scaled, builder.build(scaled));
-            built = b;
+            b = new ScaledChain(factor, scaled, builder.build(scaled));
+            scaledChain = b;
         }
         return b;
     }

@@ -6,7 +6,7 @@ import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.SparkGradientSource;
-import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.ml.FlatParameters;
 import dev.steepest.spark.ml.ModelJson;
@@ -27,11 +27,11 @@ final class EvaluateCommand {
     }
 
     static void run(SparkSession spark, RunModel run, JobConfig cfg, ScoringArgs cli, String target, PrintStream out) {
-        BlockLoader.Options options = dev.steepest.spark.job.DataOptions.of(cfg, Models.maxClasses(cfg));
+        BlockLoader.Options options = dev.steepest.spark.job.DataOptions.of(cfg, RunComponents.maxClasses(cfg));
         TrainingData data = BlockLoader.loadHeldOut(spark, "--data", cli.data(), options, run.spec(cfg));
         try {
             int classes = run.model().isClassifier() ? run.model().labelMapping().size() : 0;
-            Model model = Models.create(cfg, run.model().numFeatures(), classes);
+            Model model = RunComponents.create(cfg, run.model().numFeatures(), classes);
             double[] params = FlatParameters.of(run.model(), model);
             Evaluation e = SparkGradientSource.evaluate(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                     data.blocks(), model, params, cfg.longValue("train.broadcast-threshold-bytes"));

@@ -62,7 +62,7 @@ public final class TrainJob {
     public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
                               PrintStream console, long startNanos) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int maxClasses = Models.maxClasses(cfg);
+        int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         TrainingData train = inputs.training(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
@@ -92,7 +92,7 @@ public final class TrainJob {
             Map<String, Object> badRecords = badRecords(options, loadedTrain, held,
                     cfg.validationPath() != null ? validation : null);
             double[] classes = train.spec().classes();
-            Model raw = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
+            Model raw = RunComponents.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
             Standardized standardized = cfg.bool("model.standardize")
                     ? new Standardized(raw, SparkGradientSource.featureMoments(train.blocks()).std()) : null;
             Model model = standardized != null ? standardized : raw;
@@ -139,16 +139,16 @@ public final class TrainJob {
             console.println("kernels: BLAS " + dev.steepest.core.model.Blas.implementation() + " on the driver");
             console.println(steps.describe());
 
-            TrainingOptions loopOptions = Models.options(cfg);
+            TrainingOptions loopOptions = RunComponents.options(cfg);
             if (validation != null) {
                 JavaRDD<Block> validationBlocks = validation.blocks();
                 loopOptions = loopOptions.withValidation(
                         p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
-                        Models.earlyStopping(cfg));
+                        RunComponents.earlyStopping(cfg));
             }
-            console.println(Models.describe(cfg));
-            TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners,
-                    loopOptions).run(Models.initialParameters(cfg, model));
+            console.println(RunComponents.describe(cfg));
+            TrainingResult result = new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners,
+                    loopOptions).run(RunComponents.initialParameters(cfg, model));
             if (metrics != null) metrics.close();
 
             double[] params = result.params();

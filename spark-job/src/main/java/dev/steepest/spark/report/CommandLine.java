@@ -70,7 +70,7 @@ public record CommandLine(Map<String, List<String>> options, Set<String> flags, 
     }
 
     /** Runs {@code body} with the CLI's error handling: one line on {@code err}, exit 2 for bad input, else 1. */
-    public static int guard(String[] args, PrintStream err, Body body) {
+    public static int reportingErrors(String[] args, PrintStream err, Body body) {
         boolean verbose = List.of(args).contains("--verbose");
         try {
             return body.run();

@@ -31,7 +31,7 @@ public final class ReportCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return CommandLine.guard(args, err, () -> {
+        return CommandLine.reportingErrors(args, err, () -> {
             CommandLine cli = CommandLine.parse(args, USAGE, Set.of("--out"), Set.of("--verbose"));
             if (cli.positional().isEmpty()) throw new InputError("report: no RUN_DIR given; usage: " + USAGE);
             List<Path> dirs = cli.positional().stream().map(Paths::get).toList();

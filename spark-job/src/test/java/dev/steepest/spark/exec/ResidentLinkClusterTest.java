@@ -17,7 +17,7 @@ import dev.steepest.spark.SparkTestSupport;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
-import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.TrainJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -192,7 +192,7 @@ class ResidentLinkClusterTest {
                 LoaderOptions.of("csv", "label").binary(true).build());
         try {
             long driver = ProcessHandle.current().pid();
-            Model model = new SentinelModel(Models.create(cfg, 4, 2), SENTINEL, () -> {
+            Model model = new SentinelModel(RunComponents.create(cfg, 4, 2), SENTINEL, () -> {
                 if (ProcessHandle.current().pid() != driver) Runtime.getRuntime().halt(7); // an executor's JVM ends
             });
             List<Block> blocks = data.blocks().collect();

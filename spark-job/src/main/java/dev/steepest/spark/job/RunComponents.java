@@ -22,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Config to core objects: the model, its initial parameters, the optimizer and the optional parts of the loop. */
-public final class Models {
-    private Models() {
+public final class RunComponents {
+    private RunComponents() {
     }
 
     /** 0 for regression, 2 for binary classifiers, model.max-classes for softmax. */
