@@ -312,6 +312,23 @@ class InputFormatsTest extends LocalSparkTest {
     }
 
     @Test
+    void aParquetFileWithASparkMlVectorColumnLoadsUnderTheCliKryoSettings() {
+        assertEquals("true", spark.conf().get("spark.kryo.registrationRequired"));
+        Path pq = tmp.resolve("vectors.parquet");
+        new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"a", "b"}).setOutputCol("features")
+                .transform(spark.sql("SELECT CAST(id AS DOUBLE) AS y, CAST(id * 2 AS DOUBLE) AS a,"
+                        + " CAST(id % 3 AS DOUBLE) AS b FROM range(6)"))
+                .select("y", "features").coalesce(1).write().parquet(pq.toString());
+        TrainingData d = train(pq, LoaderOptions.of("parquet", "y").partitions(1).build());
+        try {
+            assertEquals(6, d.numRows());
+            assertEquals(2, d.spec().numFeatures());
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
     void theSameDataAsCsvParquetAndLibsvmGivesTheSameBlocks() {
         Path pq = tmp.resolve("logistic.parquet");
         spark.read().option("header", "true").option("inferSchema", "true").csv(SparkTestSupport.sample("logistic.csv"))
