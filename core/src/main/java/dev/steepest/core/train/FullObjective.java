@@ -8,19 +8,17 @@ import java.util.List;
 /**
  * The smooth training objective over every row, as the quasi-Newton methods see it: one
  * {@link GradientSource#computeAll} per evaluation, {@code mean loss + l2/2 ||w||^2} and its gradient, the L2
- * term on the regularized groups only (as in {@link TrainingLoop}). The L1 weights for OWL-QN come from
+ * term on the regularized groups only (through {@link Objective}, as in {@link TrainingLoop}). The L1 weights for OWL-QN come from
  * {@link #l1Weights}.
  */
 public final class FullObjective implements DifferentiableFunction {
     private final GradientSource source;
-    private final List<ParameterGroup> groups;
-    private final double l2;
+    private final Objective smooth;
     private long evaluations;
 
     public FullObjective(GradientSource source, List<ParameterGroup> groups, double l2) {
         this.source = source;
-        this.groups = List.copyOf(groups);
-        this.l2 = l2;
+        this.smooth = new Objective(groups, l2, null);
     }
 
     @Override
@@ -29,12 +27,9 @@ public final class FullObjective implements DifferentiableFunction {
         evaluations++;
         double[] g = sums.meanGradient();
         double value = sums.meanLoss();
-        if (l2 != 0.0) {
-            for (ParameterGroup grp : groups) {
-                if (!grp.regularized()) continue;
-                for (int i = grp.offset(); i < grp.end(); i++) g[i] += l2 * x[i];
-            }
-            value += TrainingLoop.l2Penalty(x, groups, l2);
+        if (smooth.l2() != 0.0) {
+            smooth.addL2Gradient(x, g);
+            value += smooth.l2Penalty(x);
         }
         return new Point(x.clone(), value, g);
     }

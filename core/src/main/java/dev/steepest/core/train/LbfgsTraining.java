@@ -25,7 +25,8 @@ import java.util.Map;
  *   objective (the optimum at the precision of the sums), {@code diverged} when the objective is not finite.</li>
  * </ul>
  * Validation runs after every epoch, as in the loop; schedules, clipping, averaging, early stopping and backoff do
- * not apply to a method that picks its own step (the config rejects them).
+ * not apply to a method that picks its own step (the config rejects them). Its result has no {@link LoopState}
+ * ({@code state} is null): its history is not a loop state.
  */
 public final class LbfgsTraining {
     private final GradientSource source;
@@ -49,21 +50,13 @@ public final class LbfgsTraining {
         this.listeners = List.copyOf(listeners);
     }
 
-    private List<ParameterGroup> groups() {
-        List<ParameterGroup> groups = model.groups();
-        if (!regularizeIntercepts) return groups;
-        List<ParameterGroup> all = new ArrayList<>(groups.size());
-        for (ParameterGroup g : groups) all.add(new ParameterGroup(g.name(), g.offset(), g.length(), true));
-        return all;
-    }
-
     public TrainingResult run(double[] initialParams) {
         long n = 0;
         for (long s : source.partitionSizes()) n += s;
         TrainingPlan plan = TrainingLoop.plan(settings, n);
         if (plan.stepsPerEpoch() != 1) throw new IllegalArgumentException("L-BFGS needs full batches");
         for (TrainingListener l : listeners) l.onPlan(plan);
-        List<ParameterGroup> groups = groups();
+        List<ParameterGroup> groups = Objective.groups(model, regularizeIntercepts);
         List<ConvergenceCheck> checks = new ArrayList<>();
         if (!Double.isNaN(settings.lossChangeTol())) checks.add(ConvergenceCheck.lossChange(settings.lossChangeTol()));
         if (!Double.isNaN(settings.gradientNormTol())) {
@@ -134,7 +127,7 @@ public final class LbfgsTraining {
         long iterations = current.iteration();
         return new TrainingResult(current.x().clone(), EmptyState.INSTANCE, stopReason, iterations, iterations, plan,
                 seconds(start), n * f.evaluations(), current.objective(), divergence, bestEpoch, bestValidationLoss,
-                0);
+                0, null);
     }
 
     private static Map<String, Double> groupNorms(double[] gradient, List<ParameterGroup> groups) {

@@ -33,6 +33,15 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        switch (args.length == 0 ? "" : args[0]) { // the looking sub-commands parse their own arguments
+            case "report" -> {
+                return dev.steepest.spark.report.ReportCommand.run(args, out, err);
+            }
+            case "predict", "evaluate" -> {
+                return ScoringCommands.run(args, out, err);
+            }
+            default -> { }
+        }
         long start = System.nanoTime();
         boolean verbose = false;
         for (String a : args) verbose |= a.equals("--verbose");
@@ -55,6 +64,8 @@ public final class Main {
             TrainJob.Outcome outcome = TrainJob.run(spark, cfg, dir, out, start);
             dir.commit();
             out.println("outputs: " + dir.target());
+            if (cli.report()) dev.steepest.spark.report.ReportCommand.run(
+                    new String[] {"report", dir.target().toString()}, out, err);
             if (outcome.result().diverged()) {
                 err.println("steepest: training diverged at " + outcome.result().divergenceMessage()
                         + "; the last good parameters are in " + dir.target().resolve("model.json"));

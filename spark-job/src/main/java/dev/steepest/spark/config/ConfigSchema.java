@@ -193,8 +193,13 @@ public final class ConfigSchema {
      * Keys under {@code spark.} (other than spark.master) are returned as strings in {@code spark}.
      */
     public static JobConfig validate(Config user) {
+        return validate(user, Map.of());
+    }
+
+    /** As {@link #validate(Config)}, with Spark settings read verbatim beside the HOCON ({@link ConfigLoader}). */
+    public static JobConfig validate(Config user, Map<String, String> flatSpark) {
         Map<String, Object> values = new TreeMap<>();
-        Map<String, String> spark = new TreeMap<>();
+        Map<String, String> spark = new TreeMap<>(flatSpark);
         List<String> explicit = new ArrayList<>();
         for (Map.Entry<String, ConfigValue> e : new TreeMap<>(flatten(user)).entrySet()) {
             String name = e.getKey();
@@ -202,7 +207,7 @@ public final class ConfigSchema {
             Key key = KEYS.get(name);
             if (key == null) {
                 if (name.startsWith("spark.")) {
-                    spark.put(name, String.valueOf(v.unwrapped()));
+                    spark.putIfAbsent(name, String.valueOf(v.unwrapped()));
                     continue;
                 }
                 throw new InputError("unknown config key '" + name + "'" + where(v) + suggestion(name));
@@ -218,6 +223,16 @@ public final class ConfigSchema {
         return cfg;
     }
 
+    /** Whether {@code value} is allowed for {@code key} on its own (type and range; combinations are checked later). */
+    public static boolean accepts(String key, Object value) {
+        try {
+            convert(KEYS.get(key), com.typesafe.config.ConfigValueFactory.fromAnyRef(value));
+            return true;
+        } catch (InputError | com.typesafe.config.ConfigException e) {
+            return false;
+        }
+    }
+
     private static Map<String, ConfigValue> flatten(Config c) {
         Map<String, ConfigValue> m = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.entrySet()) m.put(e.getKey(), e.getValue());
@@ -225,8 +240,12 @@ public final class ConfigSchema {
     }
 
     private static String where(ConfigValue v) {
-        if (v.origin() == null || v.origin().lineNumber() < 0 || v.origin().filename() == null) return "";
-        return " (" + v.origin().filename() + ":" + v.origin().lineNumber() + ")";
+        if (v.origin() == null || v.origin().lineNumber() < 0) return "";
+        // a file's text is parsed with the file's path as its origin description (ConfigLoader)
+        String name = v.origin().filename() != null ? v.origin().filename()
+                : v.origin().description().replaceFirst(":\\s*\\d+(-\\d+)?$", "");
+        if (name.isEmpty() || name.equals("String")) return "";
+        return " (" + name + ":" + v.origin().lineNumber() + ")";
     }
 
     static Object convert(Key key, ConfigValue v) {

@@ -105,15 +105,18 @@ public final class JobConfig {
         return (Boolean) values.get(key);
     }
 
-    /** Every steepest key with its resolved value, then every spark.* key: what model.json records. */
+    /**
+     * Every steepest key with its resolved value, then every spark.* key, secrets redacted ({@link Redaction}):
+     * what model.json records and what may be echoed.
+     */
     public Map<String, Object> resolved() {
         Map<String, Object> all = new TreeMap<>(values);
         all.putAll(OptimizerOptions.resolved(this));
         all.putAll(spark);
-        return all;
+        return new TreeMap<>(Redaction.of(spark).apply(all));
     }
 
-    /** spark.* keys other than spark.master, passed to Spark as they are. */
+    /** spark.* keys other than spark.master, passed to Spark as they are (secrets included: never echo these). */
     public Map<String, String> sparkSettings() {
         return spark;
     }
