@@ -38,9 +38,11 @@ class StandardizedTest {
     private static double[] std(TestData.Rows r) {
         double[] s = new double[D];
         double sw = 0;
+        double sw2 = 0;
         double[] mean = new double[D];
         for (int i = 0; i < r.n(); i++) {
             sw += r.w[i];
+            sw2 += r.w[i] * r.w[i];
             for (int j = 0; j < D; j++) mean[j] += r.w[i] * r.x[i][j];
         }
         for (int j = 0; j < D; j++) mean[j] /= sw;
@@ -48,7 +50,8 @@ class StandardizedTest {
             for (int j = 0; j < D; j++) s[j] += r.w[i] * (r.x[i][j] - mean[j]) * (r.x[i][j] - mean[j]);
         }
         for (int j = 0; j < D; j++) {
-            s[j] = Math.sqrt(s[j] / sw);
+            // Spark ML's Summarizer: the unbiased weighted variance, sum w dev^2 / (W - sum w^2 / W)
+            s[j] = Math.sqrt(s[j] / (sw - sw2 / sw));
             // FeatureMoments' rule: a spread below 1e-12 |mean| is the rounding of a constant feature
             if (s[j] <= 1e-12 * Math.abs(mean[j])) s[j] = 0.0;
         }
@@ -148,5 +151,36 @@ class StandardizedTest {
         }
         // on raw features with scales 1000 .. 0.01, plain GD at a stable rate is nowhere near after the same steps
         assertTrue(viaWrapper.iterations() < 3000, "converged in " + viaWrapper.iterations() + " steps");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aHugeFiniteFeatureHasAFiniteStandardDeviation(boolean sparse) {
+        // rows 1e160 * {1, 2, 3, 4} (unit weights): mean 2.5e160, sample variance 5/3 * 1e320 (squares overflow)
+        double[][] x = {{1e160, 1.0}, {2e160, 2.0}, {3e160, 3.0}, {4e160, 4.0}};
+        TestData.Rows r = new TestData.Rows(2, x, new double[] {0, 1, 0, 1}, new double[] {1, 1, 1, 1});
+        for (int[] sizes : new int[][] {{4}, {1, 3}, {2, 0, 2}}) {
+            FeatureMoments m = new FeatureMoments(2);
+            for (Block b : TestData.blocks(r, sizes, sparse)) m.merge(FeatureMoments.of(b));
+            double[] s = m.std();
+            assertEquals(Math.sqrt(5.0 / 3.0) * 1e160, s[0], 1e-14 * 1e160);
+            assertEquals(Math.sqrt(5.0 / 3.0), s[1], 1e-15);
+            assertEquals(2.5e160, m.mean()[0], 1e-15 * 1e160);
+            new Standardized(LinearModel.logisticRegression(2, true), s);   // accepted: finite and positive
+        }
+    }
+
+    @Test
+    void theStandardDeviationIsSparksUnbiasedWeightedOne() {
+        // weights 1, 2, 3 on values 0, 1, 3: mean 11/6, sum w dev^2 = 53/6, W - sum w^2 / W = 6 - 14/6
+        double[][] x = {{0.0}, {1.0}, {3.0}};
+        TestData.Rows r = new TestData.Rows(1, x, new double[] {0, 1, 0}, new double[] {1, 2, 3});
+        FeatureMoments m = new FeatureMoments(1);
+        for (Block b : TestData.blocks(r, new int[] {2, 1}, false)) m.merge(FeatureMoments.of(b));
+        assertEquals(Math.sqrt((53.0 / 6.0) / (6.0 - 14.0 / 6.0)), m.std()[0], 1e-15);
+        // one row: no spread to estimate (Spark's variance is 0 when the denominator is not positive)
+        FeatureMoments one = FeatureMoments.of(TestData.block(new TestData.Rows(1, new double[][] {{5.0}},
+                new double[] {1}, new double[] {2}), false));
+        assertEquals(0.0, one.std()[0], 0.0);
     }
 }

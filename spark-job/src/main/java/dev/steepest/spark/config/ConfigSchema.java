@@ -88,6 +88,7 @@ public final class ConfigSchema {
         bool("optimizer.amsgrad", null, "AMSGrad: divide by the running maximum of the second moment (adam, adamw).");
         real("optimizer.trust-coefficient", null, 0, true, INF, false, "LARS trust coefficient eta.");
         bool("optimizer.exclude-biases", null, "LARS / LAMB: no decay and no trust ratio for intercepts and biases.");
+        integer("optimizer.history", null, 1, INF, "lbfgs: the curvature pairs L-BFGS keeps (memory m, default 10).");
         // gradient clipping
         real("clip.value", null, 0, true, INF, false, "Clip every gradient component to [-value, value].");
         real("clip.norm", null, 0, true, INF, false, "Rescale the gradient to this global L2 norm when above it "

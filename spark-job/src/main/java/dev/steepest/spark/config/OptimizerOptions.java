@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class OptimizerOptions {
     public static final List<String> NAMES =
-            List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lars", "lamb");
+            List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lars", "lamb", "lbfgs");
 
     private static final Map<String, Map<String, Object>> DEFAULTS = new LinkedHashMap<>();
 
@@ -35,6 +35,7 @@ public final class OptimizerOptions {
                 "optimizer.trust-coefficient", 0.001, "optimizer.exclude-biases", true));
         DEFAULTS.put("lamb", defaults("optimizer.beta1", 0.9, "optimizer.beta2", 0.999, "optimizer.eps", 1e-6,
                 "optimizer.weight-decay", 0.0, "optimizer.exclude-biases", true));
+        DEFAULTS.put("lbfgs", defaults("optimizer.history", 10L));
     }
 
     private OptimizerOptions() {
@@ -56,11 +57,51 @@ public final class OptimizerOptions {
                         + String.join(", ", takes.keySet()) + ")");
             }
         }
+        if ("lbfgs".equals(name)) checkLbfgs(cfg);
         if (takes.containsKey("optimizer.nesterov") && bool(cfg, "optimizer.nesterov")
                 && (number(cfg, "optimizer.momentum") <= 0 || number(cfg, "optimizer.dampening") != 0)) {
             throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
                     + "(momentum " + number(cfg, "optimizer.momentum") + ", dampening "
                     + number(cfg, "optimizer.dampening") + ")");
+        }
+    }
+
+    /**
+     * L-BFGS minimizes the full objective and picks its own step by a line search: it needs full batches, and the
+     * keys that shape a learning rate or a stochastic trajectory do not apply.
+     */
+    private static void checkLbfgs(JobConfig cfg) {
+        if (!"full".equals(cfg.string("train.batch-size"))) {
+            throw new InputError("train.batch-size: optimizer.name = lbfgs needs train.batch-size = full (it "
+                    + "minimizes the objective over every row); for mini-batches use sgd or adam");
+        }
+        if ("hinge".equals(cfg.modelType())) {
+            throw new InputError("optimizer.name: lbfgs needs a differentiable loss, and model.type = hinge is not; "
+                    + "use sgd, or model.type = logistic");
+        }
+        // each key with the one value that means "no effect" (null: any setting is refused)
+        Map<String, String> neutral = new LinkedHashMap<>();
+        neutral.put("optimizer.lr", null);
+        neutral.put("train.lr-scaling", "none");
+        neutral.put("train.warmup-epochs", "0");
+        neutral.put("schedule.name", "constant");
+        neutral.put("clip.value", null);
+        neutral.put("clip.norm", null);
+        neutral.put("train.averaging", "none");
+        neutral.put("train.early-stopping.patience", null);
+        neutral.put("train.on-divergence", "stop");
+        neutral.put("regularization.decoupled-weight-decay", "0");
+        for (Map.Entry<String, String> e : neutral.entrySet()) {
+            String key = e.getKey();
+            if (!cfg.isExplicit(key)) continue;
+            String v = cfg.string(key);
+            boolean harmless = e.getValue() != null && (e.getValue().equals(v)
+                    || (e.getValue().equals("0") && cfg.doubleValue(key) == 0.0));
+            if (!harmless) {
+                throw new InputError(key + ": does not apply to optimizer.name = lbfgs (its line search picks "
+                        + "each step; its options: optimizer.history, the train.tolerance.* keys, "
+                        + "train.epochs, train.max-iterations, regularization.l1 / l2)");
+            }
         }
     }
 

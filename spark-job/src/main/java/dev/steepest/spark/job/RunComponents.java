@@ -11,7 +11,10 @@ import dev.steepest.core.optim.ClipByValue;
 import dev.steepest.core.optim.GradientTransformation;
 import dev.steepest.core.optim.Optimizers;
 import dev.steepest.core.optim.prox.L1Prox;
+import dev.steepest.core.train.GradientSource;
+import dev.steepest.core.train.LbfgsTraining;
 import dev.steepest.core.train.OptimizerFactory;
+import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.model.ParameterInit;
 import dev.steepest.core.train.DivergencePolicy;
 import dev.steepest.core.train.EarlyStopping;
@@ -84,6 +87,18 @@ public final class RunComponents {
             pieces.add(opt);
             return Chain.of(pieces.toArray(new GradientTransformation[0]));
         };
+    }
+
+    /**
+     * The L-BFGS driver for {@code optimizer.name = lbfgs} (null for every other optimizer): memory
+     * {@code optimizer.history}, OWL-QN with {@code regularization.l1}, validated as the loop would.
+     */
+    public static LbfgsTraining lbfgs(JobConfig cfg, GradientSource source, Model model, TrainingOptions options,
+                                      List<TrainingListener> listeners) {
+        if (!"lbfgs".equals(cfg.string("optimizer.name"))) return null;
+        int history = (int) dev.steepest.spark.config.OptimizerOptions.number(cfg, "optimizer.history");
+        return new LbfgsTraining(source, model, cfg.trainingSettings(), history, cfg.doubleValue("regularization.l1"),
+                cfg.bool("regularization.include-intercepts"), options.validator(), listeners);
     }
 
     /** Schedule, plateau, L1 prox, decoupled decay, intercept regularization and averaging from the config. */

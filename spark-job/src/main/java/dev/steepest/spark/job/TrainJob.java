@@ -9,6 +9,7 @@ import dev.steepest.core.train.BackoffEvent;
 import dev.steepest.core.train.GradientSource;
 import dev.steepest.core.train.Objective;
 import dev.steepest.core.train.TrainingListener;
+import dev.steepest.core.train.LbfgsTraining;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingOptions;
 import dev.steepest.core.train.TrainingPlan;
@@ -147,8 +148,10 @@ public final class TrainJob {
                         RunComponents.earlyStopping(cfg));
             }
             console.println(RunComponents.describe(cfg));
-            TrainingResult result = new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners,
-                    loopOptions).run(RunComponents.initialParameters(cfg, model));
+            LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
+            TrainingResult result = lbfgs != null ? lbfgs.run(RunComponents.initialParameters(cfg, model))
+                    : new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners, loopOptions)
+                            .run(RunComponents.initialParameters(cfg, model));
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
