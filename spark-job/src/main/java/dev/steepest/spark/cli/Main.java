@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
 import java.time.format.DateTimeFormatter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +29,10 @@ public final class Main {
     private Main() {
     }
 
+    private static final String OUT_OF_MEMORY_HINT = "%s; give the driver more heap with STEEPEST_DRIVER_MEMORY=8g "
+            + "(the launcher; spark.driver.memory or --driver-memory under spark-submit) and executors more with "
+            + "spark.executor.memory, or lower train.batch-size / use data.precision = float32";
+
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
@@ -38,6 +44,11 @@ public final class Main {
         for (String a : args) verbose |= a.equals("--verbose");
         RunDirectory dir = null;
         SparkSession spark = null;
+        StopSignals signals = StopSignals.install(err);
+        Thread exitWatch = new Thread(() -> err.println("steepest: " + OUT_OF_MEMORY_HINT.replace("%s",
+                "Spark ended the JVM during the run: exit code 52 is Spark's for a thread out of memory (50 for "
+                + "another uncaught error, logged above)")));
+        Runtime.getRuntime().addShutdownHook(exitWatch);
         try {
             CliArgs cli = CliArgs.parse(args);
             if (cli.help()) {
@@ -51,17 +62,33 @@ public final class Main {
             checkInputsExist(cfg);
 
             spark = SparkSessions.create(cfg);
+            SparkSession session = spark;
+            signals.beforeTraining(() -> session.sparkContext().cancelAllJobs());
+            if (signals.received() != null) return stoppedBeforeTraining(signals, err);
             dir = RunDirectory.open(outDir, cli.overwrite());
-            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, dir, out, start);
+            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, dir, out, start, List.of(signals.listener()));
             dir.commit();
             out.println("outputs: " + dir.target());
+            String stop = outcome.result().stopReason();
+            if (signals.received() != null && stop.equals(signals.received().toLowerCase(Locale.ROOT))) {
+                err.println("steepest: stopped by " + signals.received() + " after step " + outcome.result().iterations()
+                        + String.format(Locale.ROOT, " (%.4g epochs)", outcome.result().epochs())
+                        + "; the model so far is in " + dir.target() + " (stop_reason " + stop + ")");
+                return signals.exitCode();
+            }
             if (outcome.result().diverged()) {
                 err.println("steepest: training diverged at " + outcome.result().divergenceMessage()
                         + "; the last good parameters are in " + dir.target().resolve("model.json"));
                 return ExitCode.DIVERGED;
             }
             return ExitCode.OK;
+        } catch (OutOfMemoryError e) {
+            err.println("steepest: " + OUT_OF_MEMORY_HINT.replace("%s", "out of memory on the driver (" + e.getMessage()
+                    + ")"));
+            if (verbose) e.printStackTrace(err);
+            return ExitCode.OUT_OF_MEMORY;
         } catch (Exception e) { // Spark's exceptions are checked in Java's eyes but thrown from Scala
+            if (signals.received() != null) return stoppedBeforeTraining(signals, err);
             RuntimeException cause = Errors.inputErrorOr(e, "input");
             if (cause instanceof InputError) {
                 err.println("steepest: error: " + cause.getMessage());
@@ -74,7 +101,19 @@ public final class Main {
         } finally {
             if (dir != null) dir.abort();
             if (spark != null) spark.stop();
+            signals.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitWatch);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook says why
+            }
         }
+    }
+
+    private static int stoppedBeforeTraining(StopSignals signals, PrintStream err) {
+        err.println("steepest: stopped by " + signals.received() + " before the outputs were complete; nothing was "
+                + "written");
+        return signals.exitCode();
     }
 
     /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */

@@ -55,6 +55,12 @@ public final class TrainJob {
      */
     public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
                               long startNanos) {
+        return run(spark, cfg, out, console, startNanos, List.of());
+    }
+
+    /** As above, with {@code extra} listeners on the training loop (the CLI's stop on a signal). */
+    public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
+                              long startNanos, List<TrainingListener> extra) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = Models.maxClasses(cfg);
         BlockLoader.Options options = BlockLoader.Options.of(cfg, maxClasses);
@@ -120,6 +126,7 @@ public final class TrainJob {
                             + e.lrFactor() + " from now on");
                 }
             });
+            listeners.addAll(extra);
             DeadGradientWarning deadGradients = new DeadGradientWarning(console);
             listeners.add(deadGradients);
             if (out != null) {
