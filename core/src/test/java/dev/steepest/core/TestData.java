@@ -3,7 +3,7 @@ package dev.steepest.core;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.data.BlockBuilder;
 import dev.steepest.core.data.Precision;
-import dev.steepest.core.train.ParameterInit;
+import dev.steepest.core.model.ParameterInit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -35,5 +35,10 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
     private static final String[] SPARK_INTERNALS = {
         "[Lorg.apache.spark.sql.types.DataType;",
         "org.apache.spark.sql.types.NullType$",
+        "org.apache.spark.ml.linalg.VectorUDT",
+        "org.apache.spark.ml.linalg.MatrixUDT",
+        // the column metadata Spark ML writes (ml_attr: nested Metadata, arrays of it, of strings and numbers)
+        "[Lorg.apache.spark.sql.types.Metadata;",
+        "[Ljava.lang.String;",
     };
 }

@@ -24,7 +24,7 @@ class BlockLoaderTest extends LocalSparkTest {
 
     private static TrainingData load(String path, String format, String label, Integer partitions, boolean classify) {
         return BlockLoader.loadTraining(spark, "data.train", path,
-                new BlockLoader.Options(format, label, null, null, partitions, classify));
+                LoaderOptions.of(format, label).partitions(partitions).binary(classify).build());
     }
 
     private static double[] fullGradient(TrainingData data) {
@@ -86,7 +86,7 @@ class BlockLoaderTest extends LocalSparkTest {
     @Test
     void libsvmGivesSparseBlocks() {
         TrainingData d = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("logistic.libsvm"),
-                new BlockLoader.Options("libsvm", "label", null, null, 2, true));
+                LoaderOptions.of("libsvm", "label").partitions(2).binary(true).build());
         try {
             assertEquals(2000, d.numRows());
             assertEquals(4, d.spec().numFeatures());
@@ -111,7 +111,7 @@ class BlockLoaderTest extends LocalSparkTest {
             Path test = dir.resolve("unseen.csv");
             Files.writeString(test, "label,a,b\n-1,1.0,2.0\n7,0.5,1.0\n");
             InputError e = assertThrows(InputError.class, () -> BlockLoader.loadHeldOut(spark, "data.test",
-                    test.toString(), new BlockLoader.Options("csv", "label", null, null, null, true), d.spec()));
+                    test.toString(), LoaderOptions.of("csv", "label").binary(true).build(), d.spec()));
             assertTrue(e.getMessage().contains("label 7"), e.getMessage());
             assertTrue(e.getMessage().contains("data.test"), e.getMessage());
         } finally {
@@ -129,7 +129,7 @@ class BlockLoaderTest extends LocalSparkTest {
         Path train = dir.resolve("animals.csv");
         Files.writeString(train, "kind,a,b\ncat,1.0,2.0\ndog,0.5,1.0\nbird,0.1,0.2\ncat,3.0,1.0\ndog,2.0,2.0\n");
         TrainingData d = BlockLoader.loadTraining(spark, "data.train", train.toString(),
-                new BlockLoader.Options("csv", "kind", null, null, 2, 10, true));
+                LoaderOptions.of("csv", "kind").partitions(2).maxClasses(10).build());
         try {
             assertArrayEquals(new String[] {"bird", "cat", "dog"}, d.spec().labelNames());
             assertArrayEquals(new double[] {0, 1, 2}, d.spec().classes());
@@ -140,7 +140,7 @@ class BlockLoaderTest extends LocalSparkTest {
             Path test = dir.resolve("zoo.csv");
             Files.writeString(test, "kind,a,b\ncat,1.0,2.0\nyak,0.5,1.0\n");
             InputError e = assertThrows(InputError.class, () -> BlockLoader.loadHeldOut(spark, "data.test",
-                    test.toString(), new BlockLoader.Options("csv", "kind", null, null, null, 10, true), d.spec()));
+                    test.toString(), LoaderOptions.of("csv", "kind").maxClasses(10).build(), d.spec()));
             assertTrue(e.getMessage().contains("label 'yak'") && e.getMessage().contains("bird, cat, dog"),
                     e.getMessage());
         } finally {
@@ -148,10 +148,10 @@ class BlockLoaderTest extends LocalSparkTest {
         }
         // a binary classifier with three string labels, and a regression on a string label, are input errors
         InputError binary = assertThrows(InputError.class, () -> BlockLoader.loadTraining(spark, "data.train",
-                train.toString(), new BlockLoader.Options("csv", "kind", null, null, 1, true)));
+                train.toString(), LoaderOptions.of("csv", "kind").partitions(1).binary(true).build()));
         assertTrue(binary.getMessage().contains("exactly 2 classes"), binary.getMessage());
         InputError regression = assertThrows(InputError.class, () -> BlockLoader.loadTraining(spark, "data.train",
-                train.toString(), new BlockLoader.Options("csv", "kind", null, null, 1, false)));
+                train.toString(), LoaderOptions.of("csv", "kind").partitions(1).build()));
         assertTrue(regression.getMessage().matches("data\\.train: .*animals\\.csv:2: column 'kind': 'cat' is not a number"),
                 regression.getMessage());
     }

@@ -40,7 +40,8 @@ class DistributedGradientTest extends LocalSparkTest {
 
     private static TrainingData load(String file, String format, String label, int partitions, boolean classify) {
         return BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample(file),
-                new BlockLoader.Options(format, label, null, "libsvm".equals(format) ? 4 : null, partitions, classify));
+                LoaderOptions.of(format, label).numFeatures("libsvm".equals(format) ? 4 : null).partitions(partitions)
+                        .binary(classify).build());
     }
 
     @ParameterizedTest
@@ -54,7 +55,7 @@ class DistributedGradientTest extends LocalSparkTest {
     @ValueSource(ints = {1, 2, 4})
     void softmaxGradientMatchesCoreKernel(int partitions) {
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("softmax.csv"),
-                new BlockLoader.Options("csv", "label", null, null, partitions, 10, true));
+                LoaderOptions.of("csv", "label").partitions(partitions).maxClasses(10).build());
         assertEquals(3, data.spec().classes().length);
         check(data, partitions, d -> new SoftmaxModel(d, 3, true), 32);
     }
@@ -63,7 +64,7 @@ class DistributedGradientTest extends LocalSparkTest {
     @ValueSource(ints = {1, 2, 4})
     void mlpGradientMatchesCoreKernel(int partitions) {
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("softmax.csv"),
-                new BlockLoader.Options("csv", "label", null, null, partitions, 10, true));
+                LoaderOptions.of("csv", "label").partitions(partitions).maxClasses(10).build());
         check(data, partitions, d -> new MlpModel(d, new int[] {6, 5}, Activation.TANH, MlpModel.Head.SOFTMAX, 3),
                 32);
     }

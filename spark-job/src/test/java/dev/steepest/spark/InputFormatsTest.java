@@ -35,46 +35,11 @@ class InputFormatsTest extends LocalSparkTest {
     Path tmp;
 
     private static BlockLoader.Options csv(String label, int maxClasses) {
-        return new BlockLoader.Options("csv", label, null, null, 1, maxClasses, true);
+        return LoaderOptions.of("csv", label).partitions(1).maxClasses(maxClasses).build();
     }
 
-    private static BlockLoader.Options with(BlockLoader.Options o, Function<Builder, Builder> f) {
-        return f.apply(new Builder(o)).build();
-    }
-
-    /** Changes a few options of a record with many. */
-    private static final class Builder {
-        BlockLoader.Options o;
-        String weight;
-        Boolean header;
-        String delimiter;
-        List<String> features;
-        List<String> exclude;
-        List<String> categorical;
-        Boolean skip;
-        Integer partitions;
-
-        Builder(BlockLoader.Options o) {
-            this.o = o;
-        }
-
-        Builder weight(String w) { weight = w; return this; }
-        Builder header(boolean h) { header = h; return this; }
-        Builder delimiter(String d) { delimiter = d; return this; }
-        Builder features(String... f) { features = List.of(f); return this; }
-        Builder exclude(String... e) { exclude = List.of(e); return this; }
-        Builder categorical(String... c) { categorical = List.of(c); return this; }
-        Builder skip() { skip = true; return this; }
-        Builder partitions(int p) { partitions = p; return this; }
-
-        BlockLoader.Options build() {
-            return new BlockLoader.Options(o.format(), o.labelColumn(), weight != null ? weight : o.weightColumn(),
-                    o.numFeatures(), partitions != null ? partitions : o.partitions(), o.maxClasses(),
-                    o.truncateLineage(), header != null ? header : o.header(),
-                    delimiter != null ? delimiter : o.delimiter(), features != null ? features : o.features(),
-                    exclude != null ? exclude : o.exclude(), categorical != null ? categorical : o.categorical(),
-                    skip != null ? skip : o.skipBadRecords(), o.precision());
-        }
+    private static BlockLoader.Options with(BlockLoader.Options o, Function<LoaderOptions, LoaderOptions> f) {
+        return f.apply(LoaderOptions.from(o)).build();
     }
 
     private static TrainingData train(Path p, BlockLoader.Options o) {
@@ -270,7 +235,7 @@ class InputFormatsTest extends LocalSparkTest {
 
     @Test
     void libsvmBadIndicesAndValuesNameTheLine() throws IOException {
-        BlockLoader.Options o = new BlockLoader.Options("libsvm", "label", null, null, 1, 2, true);
+        BlockLoader.Options o = LoaderOptions.of("libsvm", "label").partitions(1).maxClasses(2).build();
         String good = "0 1:0.5 3:1\n1 2:1.5\n";
         String[][] cases = {
             {"1 0:1 2:3", "index 0 is not 1-based"},
@@ -302,7 +267,7 @@ class InputFormatsTest extends LocalSparkTest {
         Path dir = tmp.resolve("pq");
         spark.sql("SELECT CAST(id AS DOUBLE) AS y, CASE WHEN id = 6 THEN CAST('NaN' AS DOUBLE) ELSE id * 0.5 END AS a,"
                 + " CAST(id AS STRING) AS s FROM range(10)").coalesce(1).write().parquet(dir.toString());
-        BlockLoader.Options o = with(new BlockLoader.Options("parquet", "y", null, null, 1, 0, true),
+        BlockLoader.Options o = with(LoaderOptions.of("parquet", "y").partitions(1).build(),
                 b -> b.exclude("s"));
         InputError e = assertThrows(InputError.class, () -> train(dir, o));
         assertTrue(e.getMessage().matches("data\\.train: .*/pq/part-[^ ]*\\.parquet: row 7: column 'a': NaN is not finite"),
@@ -314,7 +279,7 @@ class InputFormatsTest extends LocalSparkTest {
         } finally {
             d.release();
         }
-        e = assertThrows(InputError.class, () -> train(dir, new BlockLoader.Options("parquet", "y", null, null, 1, 0, true)));
+        e = assertThrows(InputError.class, () -> train(dir, LoaderOptions.of("parquet", "y").partitions(1).build()));
         assertTrue(e.getMessage().contains("column 's'") && e.getMessage().contains("not numeric")
                 && e.getMessage().contains("data.categorical"), e.getMessage());
     }
@@ -347,15 +312,32 @@ class InputFormatsTest extends LocalSparkTest {
     }
 
     @Test
+    void aParquetFileWithASparkMlVectorColumnLoadsUnderTheCliKryoSettings() {
+        assertEquals("true", spark.conf().get("spark.kryo.registrationRequired"));
+        Path pq = tmp.resolve("vectors.parquet");
+        new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"a", "b"}).setOutputCol("features")
+                .transform(spark.sql("SELECT CAST(id AS DOUBLE) AS y, CAST(id * 2 AS DOUBLE) AS a,"
+                        + " CAST(id % 3 AS DOUBLE) AS b FROM range(6)"))
+                .select("y", "features").coalesce(1).write().parquet(pq.toString());
+        TrainingData d = train(pq, LoaderOptions.of("parquet", "y").partitions(1).build());
+        try {
+            assertEquals(6, d.numRows());
+            assertEquals(2, d.spec().numFeatures());
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
     void theSameDataAsCsvParquetAndLibsvmGivesTheSameBlocks() {
         Path pq = tmp.resolve("logistic.parquet");
         spark.read().option("header", "true").option("inferSchema", "true").csv(SparkTestSupport.sample("logistic.csv"))
                 .coalesce(1).write().parquet(pq.toString());
-        BlockLoader.Options o = new BlockLoader.Options("csv", "label", null, null, 2, 2, true);
+        BlockLoader.Options o = LoaderOptions.of("csv", "label").partitions(2).maxClasses(2).build();
         TrainingData c = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("logistic.csv"), o);
-        TrainingData p = train(pq, new BlockLoader.Options("parquet", "label", null, null, 2, 2, true));
+        TrainingData p = train(pq, LoaderOptions.of("parquet", "label").partitions(2).maxClasses(2).build());
         TrainingData l = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("logistic.libsvm"),
-                new BlockLoader.Options("libsvm", "label", null, null, 2, 2, true));
+                LoaderOptions.of("libsvm", "label").partitions(2).maxClasses(2).build());
         try {
             List<double[]> csvRows = rows(c);
             assertSameRows(csvRows, rows(p));
@@ -387,9 +369,9 @@ class InputFormatsTest extends LocalSparkTest {
             rows[i] = r.toString();
         }
         Path p = write("wide.csv", header + "\n" + String.join("\n", rows) + "\n");
-        BlockLoader.Options f64 = new BlockLoader.Options("csv", "label", null, null, 2, 3, true);
+        BlockLoader.Options f64 = LoaderOptions.of("csv", "label").partitions(2).maxClasses(3).build();
         assertEquals(Precision.FLOAT64, f64.precision());
-        BlockLoader.Options f32 = f64.withPrecision(Precision.FLOAT32);
+        BlockLoader.Options f32 = with(f64, b -> b.precision(Precision.FLOAT32));
         TrainingData a = train(p, f64);
         TrainingData b = train(p, f32);
         TrainingData held = BlockLoader.loadHeldOut(spark, "data.test", p.toString(), f32, b.spec());
@@ -427,7 +409,7 @@ class InputFormatsTest extends LocalSparkTest {
         InputError e = assertThrows(InputError.class, () -> train(huge, f32));
         assertTrue(e.getMessage().endsWith("huge.csv:3: a feature value 2.0E39 is beyond float32's range "
                 + "(data.precision = float32; use float64)"), e.getMessage());
-        TrainingData skipped = train(huge, f32.withSkipBadRecords(true));
+        TrainingData skipped = train(huge, with(f32, o -> o.skip()));
         TrainingData kept = train(huge, f64);
         try {
             assertEquals(2, skipped.numRows());

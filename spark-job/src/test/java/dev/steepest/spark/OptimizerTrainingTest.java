@@ -27,7 +27,7 @@ class OptimizerTrainingTest extends LocalSparkTest {
     @BeforeAll
     static void start() {
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample("logistic.csv"),
-                new BlockLoader.Options("csv", "label", null, null, null, true));
+                LoaderOptions.of("csv", "label").binary(true).build());
         List<Block> blocks = data.blocks().collect();
         data.release();
         bestLoss = newtonOptimum(blocks);

@@ -12,7 +12,7 @@ import dev.steepest.core.train.TrainingResult;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
-import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
 import java.io.ByteArrayOutputStream;
@@ -59,12 +59,12 @@ class ReproducibilityTest {
             // the single-process reference: same blocks, core loop with the local source
             JobConfig cfg = SparkTestSupport.config(MOMENTUM_LOGISTIC);
             TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
-                    new BlockLoader.Options("csv", "label", null, null, null, true));
+                    LoaderOptions.of("csv", "label").binary(true).build());
             List<Block> blocks = data.blocks().collect();
             data.release();
-            Model model = Models.create(cfg, 4, 2);
+            Model model = RunComponents.create(cfg, 4, 2);
             TrainingResult local = new TrainingLoop(new LocalGradientSource(blocks, model), model,
-                    cfg.trainingSettings(), Models.optimizer(cfg), List.of()).run(Models.initialParameters(cfg, model));
+                    cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of()).run(RunComponents.initialParameters(cfg, model));
             assertArrayEquals(local.params(), first, 0.0);
             assertEquals(3 * 40, local.iterations());
 

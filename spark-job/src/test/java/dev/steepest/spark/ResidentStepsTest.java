@@ -9,16 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
-import dev.steepest.core.model.Evaluation;
 import dev.steepest.core.model.Model;
-import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.LocalGradientSource;
 import dev.steepest.core.train.StepPlan;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.exec.FallbackGradientSource;
 import dev.steepest.spark.exec.ResidentGradientSource;
-import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
 import java.util.ArrayList;
@@ -100,16 +99,17 @@ class ResidentStepsTest extends LocalSparkTest {
     static void failingTaskHandsTheStepToTheFallback(SparkSession spark) {
         JobConfig cfg = SparkTestSupport.config(LOGISTIC);
         TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
-                new BlockLoader.Options("csv", "label", null, null, null, true));
+                LoaderOptions.of("csv", "label").binary(true).build());
         try {
-            Model model = new FailsAtSentinel(Models.create(cfg, 4, 2));
+            Model model = FailsAtSentinel.wrap(RunComponents.create(cfg, 4, 2));
             List<Block> blocks = data.blocks().collect();
             LocalGradientSource local = new LocalGradientSource(blocks, model);
             List<String> warnings = new ArrayList<>();
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             long[] sizes = data.partitionSizes();
-            try (ResidentGradientSource source = new ResidentGradientSource(jsc, data.blocks(), sizes, model,
-                    local, warnings::add, jsc.getConf().get("spark.driver.host"), null, 0, 30_000)) {
+            ResidentGradientSource resident = new ResidentGradientSource(jsc, data.blocks(), sizes, model,
+                    jsc.getConf().get("spark.driver.host"), null, 0, 30_000);
+            try (FallbackGradientSource source = ResidentGradientSource.withFallback(resident, local, warnings::add)) {
                 StepPlan plan = new StepPlan(5, 0, new int[] {0, 0}, new int[] {16, 16});
                 double[] params = new double[model.numParameters()];
                 params[1] = 0.25;
@@ -130,7 +130,7 @@ class ResidentStepsTest extends LocalSparkTest {
                 params[0] = 0.0;
                 assertArrayEquals(local.compute(params, plan).gradientSum(), source.compute(params, plan)
                         .gradientSum(), 0.0);
-                assertEquals(1, source.sessions(), "no new resident tasks after a fallback");
+                assertEquals(1, resident.sessions(), "no new resident tasks after a fallback");
             }
             // the slots are free again: an ordinary job runs
             assertEquals(2L, spark.range(0, 2, 1, 2).count());
@@ -140,31 +140,16 @@ class ResidentStepsTest extends LocalSparkTest {
     }
 
     /** A model whose kernel throws when the first parameter is the sentinel (wherever it runs). */
-    static final class FailsAtSentinel implements Model {
-        private static final long serialVersionUID = 1L;
+    static final class FailsAtSentinel {
         static final double SENTINEL = 12345.0;
-        private final Model inner;
 
-        FailsAtSentinel(Model inner) {
-            this.inner = inner;
+        private FailsAtSentinel() {
         }
 
-        @Override public String type() { return inner.type(); }
-        @Override public int numFeatures() { return inner.numFeatures(); }
-        @Override public int numOutputs() { return inner.numOutputs(); }
-        @Override public int numParameters() { return inner.numParameters(); }
-        @Override public List<ParameterGroup> groups() { return inner.groups(); }
-        @Override public boolean isClassifier() { return inner.isClassifier(); }
-
-        @Override
-        public void accumulate(Block block, int[] rows, int count, double[] params, Accumulator acc) {
-            if (params[0] == SENTINEL) throw new IllegalStateException("sentinel reached");
-            inner.accumulate(block, rows, count, params, acc);
-        }
-
-        @Override
-        public void evaluate(Block block, double[] params, Evaluation eval) {
-            inner.evaluate(block, params, eval);
+        static Model wrap(Model inner) {
+            return new SentinelModel(inner, SENTINEL, () -> {
+                throw new IllegalStateException("sentinel reached");
+            });
         }
     }
 }

@@ -40,6 +40,11 @@ public final class SparkTestSupport {
      * {@code local-cluster} masters the executors get our classes through spark.executor.extraClassPath.
      */
     public static SparkSession session(String master) {
+        return session(master, java.util.Map.of());
+    }
+
+    /** {@link #session(String)} with further Spark settings. */
+    public static SparkSession session(String master, java.util.Map<String, String> settings) {
         SparkConf conf = SparkSessions.conf(config("data.train = x.csv\nmodel.type = linear\nspark.master = \""
                 + master + "\""));
         conf.set("spark.ui.enabled", "false");
@@ -49,6 +54,7 @@ public final class SparkTestSupport {
             // start work only once every executor has registered, so tasks really spread over both JVMs
             conf.set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
         }
+        settings.forEach(conf::set);
         SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
         if (active != null) active.stop();
         return SparkSession.builder().config(conf).getOrCreate();

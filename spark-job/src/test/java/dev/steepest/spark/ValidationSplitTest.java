@@ -18,7 +18,7 @@ class ValidationSplitTest extends LocalSparkTest {
 
     private static TrainingData load(String sample, String label, boolean classify) {
         return BlockLoader.loadTraining(spark, "data.train", SparkTestSupport.sample(sample),
-                new BlockLoader.Options("csv", label, null, null, 3, classify ? 10 : 0, true));
+                LoaderOptions.of("csv", label).partitions(3).maxClasses(classify ? 10 : 0).build());
     }
 
     /** Each row as text (features, label, weight), per partition. */

@@ -173,19 +173,10 @@ public final class LinearModel implements Model {
 
     @Override
     public void evaluate(Block block, double[] params, Evaluation eval) {
-        boolean classifier = isClassifier();
         RowValues x = new RowValues(block);
         for (int row = 0; row < block.numRows(); row++) {
-            double y = block.label(row);
             x.load(row);
-            double m = margin(block, row, params, x);
-            double l = loss.value(m, y);
-            if (classifier) {
-                eval.addClassified(block.weight(row), l, (int) y, m > 0 ? 1 : 0);
-                eval.addScore(block.weight(row), y, m);
-            } else {
-                eval.addRegressed(block.weight(row), l, m, y);
-            }
+            loss.evaluate(eval, block.weight(row), margin(block, row, params, x), block.label(row));
         }
     }
 }

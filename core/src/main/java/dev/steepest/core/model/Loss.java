@@ -20,4 +20,18 @@ public interface Loss extends Serializable {
     default boolean classification() {
         return false;
     }
+
+    /**
+     * Adds one row of margin {@code m} and label {@code y} to {@code eval}: a classifier's loss, class
+     * ({@code m > 0}) and score, or a regressor's loss and prediction.
+     */
+    default void evaluate(Evaluation eval, double weight, double m, double y) {
+        double l = value(m, y);
+        if (classification()) {
+            eval.addClassified(weight, l, (int) y, m > 0 ? 1 : 0);
+            eval.addScore(weight, y, m);
+        } else {
+            eval.addRegressed(weight, l, m, y);
+        }
+    }
 }

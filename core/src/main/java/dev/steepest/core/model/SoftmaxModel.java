@@ -110,6 +110,11 @@ public final class SoftmaxModel implements Model {
     }
 
     private int label(Block block, int row) {
+        return classLabel(block, row, numClasses);
+    }
+
+    /** The label of {@code row} as a class index in {@code [0, numClasses)}, or an exception naming it. */
+    static int classLabel(Block block, int row, int numClasses) {
         double y = block.label(row);
         int c = (int) y;
         if (c != y || c < 0 || c >= numClasses) {

@@ -1,7 +1,6 @@
 package dev.steepest.core.optim;
 
 import dev.steepest.core.model.ParameterGroup;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,13 +32,6 @@ public final class Adagrad {
      */
     public static GradientTransformation create(LearningRateSchedule lr, double lrDecay, double initialAccumulator,
                                                 double eps, double weightDecay, List<ParameterGroup> groups) {
-        if (!(weightDecay >= 0.0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight_decay must be finite and >= 0: " + weightDecay);
-        }
-        List<GradientTransformation> pieces = new ArrayList<>(3);
-        if (weightDecay != 0.0) pieces.add(new AddDecayedWeights(weightDecay, groups));
-        pieces.add(new ScaleByAdagrad(lrDecay, initialAccumulator, eps));
-        pieces.add(new ScaleByLearningRate(lr));
-        return Chain.of(pieces.toArray(new GradientTransformation[0]));
+        return Optimizers.adagrad(lr, lrDecay, initialAccumulator, eps, weightDecay, groups);
     }
 }

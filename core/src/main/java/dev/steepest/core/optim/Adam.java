@@ -1,7 +1,6 @@
 package dev.steepest.core.optim;
 
 import dev.steepest.core.model.ParameterGroup;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,13 +35,6 @@ public final class Adam {
      */
     public static GradientTransformation create(LearningRateSchedule lr, double beta1, double beta2, double eps,
                                                 boolean amsgrad, double weightDecay, List<ParameterGroup> groups) {
-        if (!(weightDecay >= 0.0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight_decay must be finite and >= 0: " + weightDecay);
-        }
-        List<GradientTransformation> pieces = new ArrayList<>(3);
-        if (weightDecay != 0.0) pieces.add(new AddDecayedWeights(weightDecay, groups));
-        pieces.add(new ScaleByAdam(beta1, beta2, eps, amsgrad));
-        pieces.add(new ScaleByLearningRate(lr));
-        return Chain.of(pieces.toArray(new GradientTransformation[0]));
+        return Optimizers.adam(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
     }
 }

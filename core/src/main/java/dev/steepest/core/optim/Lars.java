@@ -1,7 +1,6 @@
 package dev.steepest.core.optim;
 
 import dev.steepest.core.model.ParameterGroup;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,73 +29,23 @@ public final class Lars {
     private Lars() {
     }
 
-    /**
-     * @param lr                   the global learning-rate schedule {@code gamma(t)}
-     * @param momentum             {@code m >= 0} (paper: 0.9)
-     * @param weightDecay          {@code beta >= 0}, inside the trust ratio and the step
-     * @param trustCoefficient     {@code eta > 0} (paper: 0.001)
-     * @param excludeUnregularized no decay and ratio 1 for groups with {@code regularized = false}
-     * @param groups               the layers; one trust ratio each
-     * @throws IllegalArgumentException on an impossible hyper-parameter
-     */
+    /** {@link Optimizers#lars}. */
     public static GradientTransformation create(LearningRateSchedule lr, double momentum, double weightDecay,
                                                 double trustCoefficient, boolean excludeUnregularized,
                                                 List<ParameterGroup> groups) {
-        return Chain.of(new LocalRate(weightDecay, trustCoefficient, layerwiseGroups(groups, excludeUnregularized)),
-                new ScheduledMomentum(lr, momentum));
+        return Optimizers.lars(lr, momentum, weightDecay, trustCoefficient, excludeUnregularized, groups);
     }
 
     /**
-     * The groups a layer-wise method (LARS, LAMB) decays and rescales: with {@code excludeUnregularized} only the
-     * regularized ones, otherwise all of them.
+     * LARS' local rate, {@code u_l = lambda_l * (g_l + beta * w_l)} on the given groups, {@code u = g} elsewhere:
+     * {@link ScaleByTrustRatio} with the trust coefficient {@code eta} and the decay inside the ratio. Stateless.
      */
-    static List<ParameterGroup> layerwiseGroups(List<ParameterGroup> groups, boolean excludeUnregularized) {
-        List<ParameterGroup> out = new ArrayList<>(groups.size());
-        for (ParameterGroup g : groups) {
-            if (g.regularized() || !excludeUnregularized) out.add(g);
-        }
-        return List.copyOf(out);
-    }
-
-    /**
-     * {@code u_l = lambda_l * (g_l + beta * w_l)} on the given groups, {@code u = g} elsewhere; stateless.
-     */
-    public static final class LocalRate implements GradientTransformation {
+    public static final class LocalRate extends ScaleByTrustRatio {
         private static final long serialVersionUID = 1L;
-
-        private final double weightDecay;
-        private final double trustCoefficient;
-        private final List<ParameterGroup> groups;
 
         /** @param groups the groups that get decay and a trust ratio (all others pass through) */
         public LocalRate(double weightDecay, double trustCoefficient, List<ParameterGroup> groups) {
-            if (!(weightDecay >= 0.0) || Double.isInfinite(weightDecay)) {
-                throw new IllegalArgumentException("weight_decay must be finite and >= 0: " + weightDecay);
-            }
-            if (!(trustCoefficient > 0.0) || Double.isInfinite(trustCoefficient)) {
-                throw new IllegalArgumentException("trust coefficient must be finite and > 0: " + trustCoefficient);
-            }
-            this.weightDecay = weightDecay;
-            this.trustCoefficient = trustCoefficient;
-            this.groups = List.copyOf(groups);
-        }
-
-        @Override
-        public OptState init(double[] params) {
-            return EmptyState.INSTANCE;
-        }
-
-        @Override
-        public Update update(double[] gradient, OptState state, double[] params) {
-            double[] u = gradient.clone();
-            for (ParameterGroup g : groups) {
-                double wNorm = g.norm(params);
-                double gNorm = g.norm(gradient);
-                double local = (wNorm == 0.0 || gNorm == 0.0)
-                        ? 1.0 : trustCoefficient * wNorm / (gNorm + weightDecay * wNorm);
-                for (int i = g.offset(); i < g.end(); i++) u[i] = local * (gradient[i] + weightDecay * params[i]);
-            }
-            return new Update(u, state);
+            super(trustCoefficient, weightDecay, groups);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.steepest.core.optim;
 
 import dev.steepest.core.model.ParameterGroup;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,17 +37,6 @@ public final class RmsProp {
      */
     public static GradientTransformation create(LearningRateSchedule lr, double alpha, double eps, boolean centered,
                                                 double momentum, double weightDecay, List<ParameterGroup> groups) {
-        if (!(momentum >= 0.0) || Double.isInfinite(momentum)) {
-            throw new IllegalArgumentException("momentum must be finite and >= 0: " + momentum);
-        }
-        if (!(weightDecay >= 0.0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight_decay must be finite and >= 0: " + weightDecay);
-        }
-        List<GradientTransformation> pieces = new ArrayList<>(4);
-        if (weightDecay != 0.0) pieces.add(new AddDecayedWeights(weightDecay, groups));
-        pieces.add(new ScaleByRms(alpha, eps, centered));
-        if (momentum > 0.0) pieces.add(new TraceMomentum(momentum, 0.0, false));
-        pieces.add(new ScaleByLearningRate(lr));
-        return Chain.of(pieces.toArray(new GradientTransformation[0]));
+        return Optimizers.rmsprop(lr, alpha, eps, centered, momentum, weightDecay, groups);
     }
 }

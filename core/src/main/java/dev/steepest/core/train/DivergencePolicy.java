@@ -1,5 +1,9 @@
 package dev.steepest.core.train;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.function.DoubleSupplier;
+
 /**
  * When a run counts as diverged and what the loop then does.
  *
@@ -38,5 +42,46 @@ public record DivergencePolicy(double factor, boolean backoff, int maxBackoffs) 
     /** Stop at the first diverging step, with the default factor. */
     public static DivergencePolicy defaults() {
         return new DivergencePolicy(DEFAULT_FACTOR, false, DEFAULT_MAX_BACKOFFS);
+    }
+
+    /**
+     * The starting loss as far as it is known: the first step's batch loss and the full objective at the initial
+     * parameters ({@code NaN} until seen, resp. until needed).
+     */
+    public record Reference(double firstLoss, double startLoss) {
+        public static final Reference NONE = new Reference(Double.NaN, Double.NaN);
+    }
+
+    /** The outcome of the checks on one step: the reference as it now is, and why the step diverged (or null). */
+    public record Checked(Reference reference, String failure) {
+    }
+
+    /**
+     * Checks a step's loss and gradient norm, at rate {@code lr}, against {@code ref}; {@code startObjective}
+     * computes the full objective at the initial parameters, called at most once per run.
+     */
+    public Checked check(double loss, double gradientNorm, double lr, Reference ref, DoubleSupplier startObjective) {
+        if (!Double.isFinite(loss) || !Double.isFinite(gradientNorm)) {
+            return new Checked(ref, "the " + (Double.isFinite(loss) ? "gradient" : "loss") + " is not finite at lr "
+                    + lr);
+        }
+        double firstLoss = Double.isNaN(ref.firstLoss()) ? loss : ref.firstLoss();
+        double startLoss = ref.startLoss();
+        if (loss > factor * firstLoss && Double.isNaN(startLoss)) startLoss = startObjective.getAsDouble();
+        Reference next = new Reference(firstLoss, startLoss);
+        double reference = Math.max(firstLoss, Double.isNaN(startLoss) ? firstLoss : startLoss);
+        if (reference > 0.0 && loss > factor * reference) {
+            return new Checked(next, "the loss " + shortNumber(loss, 6) + " is more than " + shortNumber(factor, 6)
+                    + " times the starting loss " + shortNumber(reference, 6) + " at lr " + lr);
+        }
+        return new Checked(next, null);
+    }
+
+    /** {@code x} to {@code digits} significant digits, without trailing zeros: 1000, 0.05, 1.5E-7. */
+    static String shortNumber(double x, int digits) {
+        if (!Double.isFinite(x)) return Double.toString(x);
+        BigDecimal d = new BigDecimal(x).round(new MathContext(digits)).stripTrailingZeros();
+        double a = Math.abs(x);
+        return a == 0.0 || (a >= 1e-4 && a < 1e9) ? d.toPlainString() : d.toString();
     }
 }

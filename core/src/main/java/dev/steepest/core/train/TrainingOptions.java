@@ -5,7 +5,8 @@ import dev.steepest.core.optim.schedule.ReduceOnPlateau;
 import java.util.function.Function;
 
 /**
- * The optional parts of a run, beside {@link TrainingSettings}:
+ * The optional parts of a run, beside {@link TrainingSettings} (the required ones) and before {@link TrainingPlan}
+ * (what the loop resolves for the data): each has a default, set with {@link #builder()}.
  *
  * @param schedule             the learning-rate schedule from the effective rate (warmup is added by the loop)
  * @param plateau              reduce-on-plateau, built from the plan (null: off); observes each epoch's mean
@@ -34,48 +35,123 @@ public record TrainingOptions(ScheduleFactory schedule, Function<TrainingPlan, R
     }
 
     public static TrainingOptions defaults() {
-        return new TrainingOptions(ScheduleFactory.CONSTANT, null, null, 0.0, false, Double.NaN, null, null,
-                DivergencePolicy.defaults());
+        return builder().build();
+    }
+
+    /** A builder from the defaults: constant schedule, no plateau, prox, decay, averaging or validation. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.schedule = schedule;
+        b.plateau = plateau;
+        b.prox = prox;
+        b.decoupledWeightDecay = decoupledWeightDecay;
+        b.regularizeIntercepts = regularizeIntercepts;
+        b.averagingStartEpochs = averagingStartEpochs;
+        b.validator = validator;
+        b.earlyStopping = earlyStopping;
+        b.divergence = divergence;
+        return b;
     }
 
     public TrainingOptions withSchedule(ScheduleFactory s) {
-        return new TrainingOptions(s, plateau, prox, decoupledWeightDecay, regularizeIntercepts, averagingStartEpochs,
-                validator, earlyStopping, divergence);
+        return toBuilder().schedule(s).build();
     }
 
     public TrainingOptions withPlateau(Function<TrainingPlan, ReduceOnPlateau> p) {
-        return new TrainingOptions(schedule, p, prox, decoupledWeightDecay, regularizeIntercepts, averagingStartEpochs,
-                validator, earlyStopping, divergence);
+        return toBuilder().plateau(p).build();
     }
 
     public TrainingOptions withProx(ParameterProx p) {
-        return new TrainingOptions(schedule, plateau, p, decoupledWeightDecay, regularizeIntercepts, averagingStartEpochs,
-                validator, earlyStopping, divergence);
+        return toBuilder().prox(p).build();
     }
 
     public TrainingOptions withDecoupledWeightDecay(double wd) {
-        return new TrainingOptions(schedule, plateau, prox, wd, regularizeIntercepts, averagingStartEpochs,
-                validator, earlyStopping, divergence);
+        return toBuilder().decoupledWeightDecay(wd).build();
     }
 
     public TrainingOptions withRegularizedIntercepts(boolean r) {
-        return new TrainingOptions(schedule, plateau, prox, decoupledWeightDecay, r, averagingStartEpochs,
-                validator, earlyStopping, divergence);
+        return toBuilder().regularizeIntercepts(r).build();
     }
 
     public TrainingOptions withAveragingFrom(double epochs) {
-        return new TrainingOptions(schedule, plateau, prox, decoupledWeightDecay, regularizeIntercepts, epochs,
-                validator, earlyStopping, divergence);
+        return toBuilder().averagingFrom(epochs).build();
     }
 
     /** Validation after every epoch, and optionally early stopping on it. */
     public TrainingOptions withValidation(Validator v, EarlyStopping e) {
-        return new TrainingOptions(schedule, plateau, prox, decoupledWeightDecay, regularizeIntercepts,
-                averagingStartEpochs, v, e, divergence);
+        return toBuilder().validation(v, e).build();
     }
 
     public TrainingOptions withDivergence(DivergencePolicy d) {
-        return new TrainingOptions(schedule, plateau, prox, decoupledWeightDecay, regularizeIntercepts,
-                averagingStartEpochs, validator, earlyStopping, d);
+        return toBuilder().divergence(d).build();
+    }
+
+    /** Sets the options one by one; {@link #build()} checks them together. */
+    public static final class Builder {
+        private ScheduleFactory schedule = ScheduleFactory.CONSTANT;
+        private Function<TrainingPlan, ReduceOnPlateau> plateau;
+        private ParameterProx prox;
+        private double decoupledWeightDecay;
+        private boolean regularizeIntercepts;
+        private double averagingStartEpochs = Double.NaN;
+        private Validator validator;
+        private EarlyStopping earlyStopping;
+        private DivergencePolicy divergence = DivergencePolicy.defaults();
+
+        private Builder() {
+        }
+
+        public Builder schedule(ScheduleFactory s) {
+            schedule = s;
+            return this;
+        }
+
+        public Builder plateau(Function<TrainingPlan, ReduceOnPlateau> p) {
+            plateau = p;
+            return this;
+        }
+
+        public Builder prox(ParameterProx p) {
+            prox = p;
+            return this;
+        }
+
+        public Builder decoupledWeightDecay(double wd) {
+            decoupledWeightDecay = wd;
+            return this;
+        }
+
+        public Builder regularizeIntercepts(boolean r) {
+            regularizeIntercepts = r;
+            return this;
+        }
+
+        /** Polyak averaging from {@code epochs} on (NaN: none). */
+        public Builder averagingFrom(double epochs) {
+            averagingStartEpochs = epochs;
+            return this;
+        }
+
+        /** Validation after every epoch, and optionally early stopping on it. */
+        public Builder validation(Validator v, EarlyStopping e) {
+            validator = v;
+            earlyStopping = e;
+            return this;
+        }
+
+        public Builder divergence(DivergencePolicy d) {
+            divergence = d;
+            return this;
+        }
+
+        public TrainingOptions build() {
+            return new TrainingOptions(schedule, plateau, prox, decoupledWeightDecay, regularizeIntercepts,
+                    averagingStartEpochs, validator, earlyStopping, divergence);
+        }
     }
 }

@@ -5,7 +5,10 @@ import java.math.BigDecimal;
 
 /**
  * The resolved batch and learning-rate rule of a run (Goyal et al. 2017): batch {@code B}, the scaling factor
- * {@code B / reference} (linear) or its square root, the effective rate and the warmup length in steps.
+ * {@code B / reference} (linear) or its square root, the effective rate and the warmup length in steps. Unlike
+ * {@link TrainingSettings} and {@link TrainingOptions}, which the caller states, a plan is derived:
+ * {@link TrainingLoop#plan} computes it from the settings and the number of rows, and listeners and schedule
+ * factories read it.
  */
 public record TrainingPlan(long numRows, long batchSize, long stepsPerEpoch, double baseLr, double effectiveLr,
                            LrScaling lrScaling, long referenceBatchSize, double warmupEpochs, long warmupSteps) {

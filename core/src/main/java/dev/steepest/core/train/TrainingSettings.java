@@ -4,7 +4,10 @@ import dev.steepest.core.optim.LrScaling;
 
 /**
  * What the training loop needs besides data, model and optimizer: the batch, how long to run, the learning-rate
- * rule, L2 strength and the stopping tolerances. Unset tolerances are {@code NaN}.
+ * rule, L2 strength and the stopping tolerances. Unset tolerances are {@code NaN}. Of the three run-describing
+ * values, this is the required part as the user states it; {@link TrainingOptions} holds the optional parts
+ * (schedule, prox, averaging, validation, divergence policy), and {@link TrainingPlan} is what the loop resolves
+ * from these settings once the number of rows is known.
  *
  * @param batchSize          rows per step; {@link #FULL_BATCH} for batch gradient descent
  * @param epochs             passes over the data; 0 for no limit (then maxIterations must be set)

@@ -1,6 +1,6 @@
 package dev.steepest.core.model;
 
-import dev.steepest.core.train.ParameterInit;
+import static dev.steepest.core.model.GradientCheck.sums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
  * subsets and all rows; and the numerics of {@link LogisticLoss} at large margins.
  */
 class GradientCheckTest {
-    private static final double H = 1e-6;
-    /** Allowed |finite difference - gradient| relative to max(|gradient|, 1e-2). */
-    private static final double TOL = 1e-6;
 
     private enum Storage { DENSE, SPARSE, SPARSE_FROM_PAIRS, DENSE_FROM_PAIRS }
 
@@ -30,12 +27,6 @@ class GradientCheckTest {
             case SPARSE_FROM_PAIRS -> TestData.blockFromPairs(r, true);
             case DENSE_FROM_PAIRS -> TestData.blockFromPairs(r, false);
         };
-    }
-
-    private static Accumulator sums(LinearModel model, Block block, int[] rows, int count, double[] params) {
-        Accumulator acc = new Accumulator(model.numParameters());
-        model.accumulate(block, rows, count, params, acc);
-        return acc;
     }
 
     /** The objective straight from the row arrays (no kernel): weighted mean of the per-row loss. */
@@ -83,18 +74,7 @@ class GradientCheckTest {
         double gmax = 0.0;
         for (double v : g) gmax = Math.max(gmax, Math.abs(v));
         assertTrue(gmax > 1e-3, what + ": gradient too small to check meaningfully: " + gmax);
-        for (int i = 0; i < params.length; i++) {
-            double[] plus = params.clone();
-            double[] minus = params.clone();
-            plus[i] += H;
-            minus[i] -= H;
-            double step = plus[i] - minus[i]; // the step actually taken, after rounding
-            double fd = (sums(model, block, rows, count, plus).meanLoss()
-                    - sums(model, block, rows, count, minus).meanLoss()) / step;
-            double err = Math.abs(fd - g[i]);
-            assertTrue(err <= TOL * Math.max(Math.abs(g[i]), 1e-2), what + ": parameter " + i + ": finite difference "
-                    + fd + " vs gradient " + g[i] + " (error " + err + ")");
-        }
+        GradientCheck.assertGradientMatches(model, block, rows, count, params, g, 0.0, what);
     }
 
     private static void checkAllLayouts(boolean logistic, boolean intercept) {

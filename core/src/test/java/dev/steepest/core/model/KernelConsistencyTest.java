@@ -1,6 +1,5 @@
 package dev.steepest.core.model;
 
-import dev.steepest.core.train.ParameterInit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,12 +1,13 @@
 package dev.steepest.core.model;
 
+import static dev.steepest.core.model.GradientCheck.H;
+import static dev.steepest.core.model.GradientCheck.sums;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steepest.core.TestData;
 import dev.steepest.core.data.Block;
-import dev.steepest.core.train.ParameterInit;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,9 +28,6 @@ import java.util.stream.Stream;
  * {@code theta - h e_p} and {@code theta + h e_p}, so the objective is smooth on every segment differenced.
  */
 class MlpGradientCheckTest {
-    private static final double H = 1e-6;
-    /** Allowed |finite difference - gradient| relative to max(|gradient|, 1e-2). */
-    private static final double TOL = 1e-6;
     private static final double KINK_MARGIN = 1e-4;
     private static final int D = 5;
     private static final int[] HIDDEN = {4, 3};
@@ -53,12 +51,6 @@ class MlpGradientCheckTest {
             return new TestData.Rows(d, r.x, y, r.w);
         }
         return r;
-    }
-
-    private static Accumulator sums(MlpModel model, Block block, int[] rows, int count, double[] params) {
-        Accumulator acc = new Accumulator(model.numParameters());
-        model.accumulate(block, rows, count, params, acc);
-        return acc;
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -113,31 +105,20 @@ class MlpGradientCheckTest {
         // the rounding bound of the difference quotient: each mean loss is a sum of `count` terms, each rounded
         // with relative error <= eps, so |L+ - L-| carries an error up to about 2 count eps |L|, divided by 2h
         double noise = count * Math.ulp(1.0) * Math.abs(acc.meanLoss()) / H;
-        int nonzero = 0;
-        for (int i = 0; i < params.length; i++) {
-            double[] plus = params.clone();
-            double[] minus = params.clone();
-            plus[i] += H;
-            minus[i] -= H;
-            if (kinked) {
-                int[] hidden = MlpGradientCheckTest.HIDDEN;
-                int k = model.numOutputs();
+        for (int i = 0; kinked && i < params.length; i++) {
+            int[] hidden = MlpGradientCheckTest.HIDDEN;
+            int k = model.numOutputs();
+            for (double h : new double[] {H, -H}) {
+                double[] shifted = GradientCheck.shifted(params, i, h);
                 assertArrayEquals(ref.positive(),
-                        MlpReference.run(hidden, model.activation(), model.head(), k, r, rows, count, plus).positive(),
-                        what + ": parameter " + i + " + h crosses a kink");
-                assertArrayEquals(ref.positive(),
-                        MlpReference.run(hidden, model.activation(), model.head(), k, r, rows, count, minus).positive(),
-                        what + ": parameter " + i + " - h crosses a kink");
+                        MlpReference.run(hidden, model.activation(), model.head(), k, r, rows, count, shifted)
+                                .positive(),
+                        what + ": parameter " + i + (h > 0 ? " + h" : " - h") + " crosses a kink");
             }
-            double step = plus[i] - minus[i]; // the step actually taken, after rounding
-            double fd = (sums(model, block, rows, count, plus).meanLoss()
-                    - sums(model, block, rows, count, minus).meanLoss()) / step;
-            double err = Math.abs(fd - g[i]);
-            double allowed = TOL * Math.max(Math.abs(g[i]), 1e-2) + noise;
-            assertTrue(err <= allowed, what + ": parameter " + i + ": finite difference " + fd + " vs gradient "
-                    + g[i] + " (error " + err + ", allowed " + allowed + ")");
-            if (Math.abs(g[i]) > 1e-6) nonzero++;
         }
+        GradientCheck.assertGradientMatches(model, block, rows, count, params, g, noise, what);
+        int nonzero = 0;
+        for (double v : g) if (Math.abs(v) > 1e-6) nonzero++;
         // every layer takes part: most components are non-zero (ReLU may switch a few units off for all rows)
         assertTrue(nonzero >= params.length / 2, what + ": only " + nonzero + " non-zero gradient components");
     }

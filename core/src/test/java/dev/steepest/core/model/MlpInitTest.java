@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steepest.core.train.ParameterInit;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

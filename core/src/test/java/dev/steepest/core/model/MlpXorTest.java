@@ -11,7 +11,6 @@ import dev.steepest.core.optim.LrScaling;
 import dev.steepest.core.optim.Optimizers;
 import dev.steepest.core.train.LocalGradientSource;
 import dev.steepest.core.train.OptimizerFactory;
-import dev.steepest.core.train.ParameterInit;
 import dev.steepest.core.train.StepRecord;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;

@@ -1,5 +1,6 @@
 package dev.steepest.core.model;
 
+import static dev.steepest.core.model.GradientCheck.sums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,7 +12,6 @@ import dev.steepest.core.data.Block;
 import dev.steepest.core.optim.LrScaling;
 import dev.steepest.core.optim.Optimizers;
 import dev.steepest.core.train.LocalGradientSource;
-import dev.steepest.core.train.ParameterInit;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingResult;
 import dev.steepest.core.train.TrainingSettings;
@@ -33,8 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * outliers, its equality with least squares when no residual reaches delta, SVM training and evaluation.
  */
 class RobustAndHingeLossTest {
-    private static final double H = 1e-6;
-    private static final double FD_TOL = 1e-6;
     private static final double REL = 1e-12;
     /** Rows whose margin is closer than this to a kink would make finite differences straddle it. */
     private static final double KINK_GAP = 1e-4;
@@ -56,12 +54,6 @@ class RobustAndHingeLossTest {
         double[] params = new double[p];
         for (int i = 0; i < p; i++) params[i] = scale * ParameterInit.gaussian(rng);
         return params;
-    }
-
-    private static Accumulator run(Model model, Block block, int[] rows, int count, double[] params) {
-        Accumulator acc = new Accumulator(model.numParameters());
-        model.accumulate(block, rows, count, params, acc);
-        return acc;
     }
 
     /** The margin straight from the row arrays. */
@@ -193,7 +185,7 @@ class RobustAndHingeLossTest {
         assertEquals(storage == Storage.SPARSE || storage == Storage.SPARSE_FROM_PAIRS, block.isSparse());
         assertFalse(block.hasUnitWeights(), "weights are not all 1");
 
-        Accumulator acc = run(model, block, rows, count, params);
+        Accumulator acc = sums(model, block, rows, count, params);
         assertEquals(count, acc.count(), what);
         double loss = 0.0;
         double weight = 0.0;
@@ -209,18 +201,7 @@ class RobustAndHingeLossTest {
         double gmax = 0.0;
         for (double v : g) gmax = Math.max(gmax, Math.abs(v));
         assertTrue(gmax > 1e-3, what + ": gradient too small to check meaningfully: " + gmax);
-        for (int i = 0; i < params.length; i++) {
-            double[] plus = params.clone();
-            double[] minus = params.clone();
-            plus[i] += H;
-            minus[i] -= H;
-            double step = plus[i] - minus[i];
-            double fd = (run(model, block, rows, count, plus).meanLoss()
-                    - run(model, block, rows, count, minus).meanLoss()) / step;
-            double err = Math.abs(fd - g[i]);
-            assertTrue(err <= FD_TOL * Math.max(Math.abs(g[i]), 1e-2), what + ": parameter " + i
-                    + ": finite difference " + fd + " vs gradient " + g[i] + " (error " + err + ")");
-        }
+        GradientCheck.assertGradientMatches(model, block, rows, count, params, g, 0.0, what);
     }
 
     private static int[] subset(int n) {
@@ -305,7 +286,7 @@ class RobustAndHingeLossTest {
         for (int i = 0; i < 4; i++) m[i] = model.margin(b, i, params);
         assertEquals(0.75, m[0] - b.label(0), 0.0, "row 0 on the upper kink");
         assertEquals(-0.75, m[1] - b.label(1), 0.0, "row 1 on the lower kink");
-        Accumulator acc = run(model, b, null, 4, params);
+        Accumulator acc = sums(model, b, null, 4, params);
         double[] g = acc.meanGradient();
         double[] expected = new double[3];
         for (int i = 0; i < 4; i++) {
@@ -316,12 +297,7 @@ class RobustAndHingeLossTest {
         }
         for (int i = 0; i < 3; i++) {
             assertEquals(expected[i] / 5.0, g[i], 1e-15, "gradient " + i);
-            double[] plus = params.clone();
-            double[] minus = params.clone();
-            plus[i] += H;
-            minus[i] -= H;
-            double fd = (run(model, b, null, 4, plus).meanLoss() - run(model, b, null, 4, minus).meanLoss())
-                    / (plus[i] - minus[i]);
+            double fd = GradientCheck.centralDifference(model, b, null, 4, params, i);
             assertEquals(g[i], fd, 1e-5, "finite difference across the kink, parameter " + i);
         }
     }
@@ -388,12 +364,12 @@ class RobustAndHingeLossTest {
             assertEquals(1.0, m[0], 0.0);
             assertEquals(-1.0, m[1], 0.0);
             // the kink rows alone: loss 0, gradient exactly 0
-            Accumulator kink = run(model, b, new int[] {0, 1}, 2, params);
+            Accumulator kink = sums(model, b, new int[] {0, 1}, 2, params);
             assertEquals(0.0, kink.lossSum(), 0.0);
             assertEquals(2.5, kink.weightSum(), 0.0);
             for (double v : kink.gradientSum()) assertEquals(0.0, v, 0.0);
             // all rows: only rows 2 (y=1, -s = -1) and 3 (y=0, -s = +1) contribute
-            Accumulator all = run(model, b, null, 5, params);
+            Accumulator all = sums(model, b, null, 5, params);
             double[] expected = {-1 * 0.5 + 1.5 * 2, -1 * 0 + 1.5 * 2, -1 + 1.5};
             for (int i = 0; i < 3; i++) assertEquals(expected[i], all.gradientSum()[i], 1e-15, "gradient " + i);
             assertEquals(1 * 0.5 + 1.5 * 4, all.lossSum(), 1e-15);
@@ -406,8 +382,8 @@ class RobustAndHingeLossTest {
                 plus[i] += h;
                 minus[i] -= h;
                 double f0 = all.meanLoss();
-                double right = (run(model, b, null, 5, plus).meanLoss() - f0) / (plus[i] - params[i]);
-                double left = (f0 - run(model, b, null, 5, minus).meanLoss()) / (params[i] - minus[i]);
+                double right = (sums(model, b, null, 5, plus).meanLoss() - f0) / (plus[i] - params[i]);
+                double left = (f0 - sums(model, b, null, 5, minus).meanLoss()) / (params[i] - minus[i]);
                 assertTrue(left - 1e-7 <= g[i] && g[i] <= right + 1e-7,
                         "subgradient " + g[i] + " in [" + left + ", " + right + "] for parameter " + i);
                 if (right - left > 0.1) someKink = true;
@@ -634,7 +610,7 @@ class RobustAndHingeLossTest {
         assertEquals((0.125 + 0 + 0.5 * 4.5 + 1.5 * 4.5) / weight, eval.meanLoss(), 1e-15);
         assertEquals(Math.sqrt((0.25 + 0 + 0.5 * 25 + 1.5 * 25) / weight), eval.rmse(), 1e-15);
         assertEquals((0.5 + 0 + 0.5 * 5 + 1.5 * 5) / weight, eval.mae(), 1e-15);
-        assertEquals(run(huber, b, null, 4, params).meanLoss(), eval.meanLoss(), 1e-15);
+        assertEquals(sums(huber, b, null, 4, params).meanLoss(), eval.meanLoss(), 1e-15);
     }
 
     @Test
@@ -654,8 +630,8 @@ class RobustAndHingeLossTest {
             TestData.Rows r = TestData.random(2, 30, 3, 0.2, true, false);
             Block b = TestData.block(r, false);
             double[] params = randomParams(model.numParameters(), 1.0, 6);
-            Accumulator a = run(model, b, null, 30, params);
-            Accumulator c = run(copy, b, null, 30, params);
+            Accumulator a = sums(model, b, null, 30, params);
+            Accumulator c = sums(copy, b, null, 30, params);
             assertEquals(a.lossSum(), c.lossSum(), 0.0);
             for (int i = 0; i < params.length; i++) assertEquals(a.gradientSum()[i], c.gradientSum()[i], 0.0);
         }

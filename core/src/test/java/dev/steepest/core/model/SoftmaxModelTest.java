@@ -1,5 +1,6 @@
 package dev.steepest.core.model;
 
+import static dev.steepest.core.model.GradientCheck.sums;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,6 @@ import dev.steepest.core.data.Block;
 import dev.steepest.core.optim.LrScaling;
 import dev.steepest.core.optim.Optimizers;
 import dev.steepest.core.train.LocalGradientSource;
-import dev.steepest.core.train.ParameterInit;
 import dev.steepest.core.train.StepRecord;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
@@ -35,9 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * evaluation.
  */
 class SoftmaxModelTest {
-    private static final double H = 1e-6;
     /** Allowed |finite difference - gradient| relative to max(|gradient|, 1e-2). */
-    private static final double FD_TOL = 1e-6;
     private static final double REL = 1e-12;
 
     private enum Storage { DENSE, SPARSE, SPARSE_FROM_PAIRS, DENSE_FROM_PAIRS }
@@ -65,12 +63,6 @@ class SoftmaxModelTest {
         double[] params = new double[p];
         for (int i = 0; i < p; i++) params[i] = scale * ParameterInit.gaussian(rng);
         return params;
-    }
-
-    private static Accumulator run(Model model, Block block, int[] rows, int count, double[] params) {
-        Accumulator acc = new Accumulator(model.numParameters());
-        model.accumulate(block, rows, count, params, acc);
-        return acc;
     }
 
     private static void assertRel(double expected, double actual, double rel, String what) {
@@ -150,7 +142,7 @@ class SoftmaxModelTest {
         double[] params = new double[model.numParameters()];
         for (double bad : new double[] {3.0, -1.0, 1.5, Double.NaN}) {
             Block b = Block.dense(1, new double[] {1.0}, new double[] {bad}, null);
-            assertThrows(IllegalArgumentException.class, () -> run(model, b, null, 1, params), "label " + bad);
+            assertThrows(IllegalArgumentException.class, () -> sums(model, b, null, 1, params), "label " + bad);
             assertThrows(IllegalArgumentException.class, () -> model.evaluate(b, params, new Evaluation()),
                     "label " + bad);
         }
@@ -194,7 +186,7 @@ class SoftmaxModelTest {
         int k = model.numOutputs();
         boolean intercept = model.groups().size() == 2;
 
-        Accumulator acc = run(model, block, rows, count, params);
+        Accumulator acc = sums(model, block, rows, count, params);
         double[] ref = reference(k, intercept, r, rows, count, params);
         assertEquals(count, acc.count(), what);
         assertRel(ref[1], acc.weightSum(), REL, what + ": weight sum");
@@ -204,18 +196,7 @@ class SoftmaxModelTest {
         double gmax = 0.0;
         for (double v : g) gmax = Math.max(gmax, Math.abs(v));
         assertTrue(gmax > 1e-3, what + ": gradient too small to check meaningfully: " + gmax);
-        for (int i = 0; i < params.length; i++) {
-            double[] plus = params.clone();
-            double[] minus = params.clone();
-            plus[i] += H;
-            minus[i] -= H;
-            double step = plus[i] - minus[i];
-            double fd = (run(model, block, rows, count, plus).meanLoss()
-                    - run(model, block, rows, count, minus).meanLoss()) / step;
-            double err = Math.abs(fd - g[i]);
-            assertTrue(err <= FD_TOL * Math.max(Math.abs(g[i]), 1e-2), what + ": parameter " + i
-                    + ": finite difference " + fd + " vs gradient " + g[i] + " (error " + err + ")");
-        }
+        GradientCheck.assertGradientMatches(model, block, rows, count, params, g, 0.0, what);
     }
 
     @ParameterizedTest(name = "K={0} intercept={1}")
@@ -248,8 +229,8 @@ class SoftmaxModelTest {
         double[] params = randomParams(model.numParameters(), 0.8, 2);
         for (Storage s : Storage.values()) {
             Block b = build(r, s);
-            Accumulator once = run(model, b, new int[] {17}, 1, params);
-            Accumulator twice = run(model, b, new int[] {17, 17, 3}, 2, params);
+            Accumulator once = sums(model, b, new int[] {17}, 1, params);
+            Accumulator twice = sums(model, b, new int[] {17, 17, 3}, 2, params);
             assertEquals(2, twice.count());
             assertEquals(2 * once.lossSum(), twice.lossSum(), 0.0);
             assertEquals(2 * once.weightSum(), twice.weightSum(), 0.0);
@@ -267,7 +248,7 @@ class SoftmaxModelTest {
     private static Accumulator atScores(double[] scores, int label, double weight) {
         SoftmaxModel model = new SoftmaxModel(1, scores.length, false);
         Block b = Block.dense(1, new double[] {1.0}, new double[] {label}, weight == 1.0 ? null : new double[] {weight});
-        return run(model, b, null, 1, scores.clone());
+        return sums(model, b, null, 1, scores.clone());
     }
 
     @Test
@@ -299,7 +280,7 @@ class SoftmaxModelTest {
         SoftmaxModel model = new SoftmaxModel(2, 3, true);
         double[] params = {400, 100, -300, -200, 0, 0, 200, -500, 0}; // w_0, w_1, w_2, b
         Block b = Block.dense(2, new double[] {2, 2}, new double[] {1}, new double[] {0.5});
-        Accumulator a = run(model, b, null, 1, params); // scores 1200, -1500, 0
+        Accumulator a = sums(model, b, null, 1, params); // scores 1200, -1500, 0
         assertEquals(0.5 * 2700, a.lossSum(), 0.0);
         assertArrayEquals(new double[] {1, 1, -1, -1, 0, 0, 0.5, -0.5, 0}, a.gradientSum(), 0.0);
         Evaluation eval = new Evaluation();
@@ -386,9 +367,9 @@ class SoftmaxModelTest {
                     Block b = build(r, s);
                     String what = "K=" + k + " n=" + n + " zeros=" + zeros + " " + s;
                     assertMatchesReference(reference(k, intercept, r, null, n, params),
-                            run(model, b, null, n, params), what + " all rows");
+                            sums(model, b, null, n, params), what + " all rows");
                     assertMatchesReference(reference(k, intercept, r, subset, subset.length, params),
-                            run(model, b, subset, subset.length, params), what + " subset");
+                            sums(model, b, subset, subset.length, params), what + " subset");
                 }
             }
         }
@@ -405,7 +386,7 @@ class SoftmaxModelTest {
                         SoftmaxModel model = new SoftmaxModel(d, k, intercept);
                         double[] params = randomParams(model.numParameters(), 0.7, 4);
                         Block dense = TestData.block(r, false);
-                        Accumulator a = run(model, dense, null, n, params);
+                        Accumulator a = sums(model, dense, null, n, params);
                         Evaluation ea = new Evaluation();
                         model.evaluate(dense, params, ea);
                         for (Storage s : new Storage[] {Storage.SPARSE, Storage.SPARSE_FROM_PAIRS,
@@ -413,7 +394,7 @@ class SoftmaxModelTest {
                             Block other = build(r, s);
                             String what = "K=" + k + " n=" + n + " zeros=" + zeros + " intercept=" + intercept
                                     + " " + s;
-                            Accumulator b = run(model, other, null, n, params);
+                            Accumulator b = sums(model, other, null, n, params);
                             assertEquals(a.count(), b.count(), what);
                             assertRel(a.lossSum(), b.lossSum(), REL, what + ": loss");
                             assertRel(a.weightSum(), b.weightSum(), REL, what + ": weight");
@@ -450,8 +431,8 @@ class SoftmaxModelTest {
                     for (int j = 0; j < d; j++) pl[j] = ps[d + j] - ps[j];
                     if (intercept) pl[d] = ps[2 * d + 1] - ps[2 * d];
                     String what = "intercept=" + intercept + " sparse=" + sparse + " seed=" + seed;
-                    Accumulator as = run(soft, b, null, r.n(), ps);
-                    Accumulator al = run(logistic, b, null, r.n(), pl);
+                    Accumulator as = sums(soft, b, null, r.n(), ps);
+                    Accumulator al = sums(logistic, b, null, r.n(), pl);
                     assertEquals(al.count(), as.count());
                     assertRel(al.weightSum(), as.weightSum(), REL, what + ": weight");
                     assertRel(al.lossSum(), as.lossSum(), REL, what + ": loss");
@@ -619,7 +600,7 @@ class SoftmaxModelTest {
             assertEquals(1.5 / 3.5, eval.accuracy(), 1e-15, "weighted accuracy (1 + 0.5) / 3.5");
             assertEquals(expectedLoss, eval.meanLoss(), 1e-14);
             // and the same mean loss as the training kernel
-            assertEquals(expectedLoss, run(model, b, null, 3, params).meanLoss(), 1e-14);
+            assertEquals(expectedLoss, sums(model, b, null, 3, params).meanLoss(), 1e-14);
         }
         // merged evaluations of two blocks = the evaluation of the concatenation
         Evaluation e1 = new Evaluation();
@@ -654,7 +635,7 @@ class SoftmaxModelTest {
         TestData.Rows r = classRows(3, 20, 3, 4, 0.2, false);
         Block b = TestData.block(r, false);
         double[] params = randomParams(model.numParameters(), 0.5, 1);
-        assertArrayEquals(run(model, b, null, 20, params).gradientSum(), run(copy, b, null, 20, params).gradientSum(),
+        assertArrayEquals(sums(model, b, null, 20, params).gradientSum(), sums(copy, b, null, 20, params).gradientSum(),
                 0.0);
     }
 }

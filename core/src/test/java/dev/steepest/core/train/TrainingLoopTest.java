@@ -12,6 +12,7 @@ import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.LinearModel;
 import dev.steepest.core.model.Model;
+import dev.steepest.core.model.ParameterInit;
 import dev.steepest.core.optim.GradientTransformation;
 import dev.steepest.core.optim.LrScaling;
 import dev.steepest.core.optim.OptState;

@@ -6,17 +6,22 @@ import java.util.List;
 
 /** {@code steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--verbose]}. */
 public record CliArgs(String command, String config, List<String> sets, String out, boolean overwrite,
-                      boolean verbose, boolean help) {
+                      boolean verbose, boolean help, boolean report) {
 
     public static final String USAGE = String.join("\n",
-            "usage: steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--verbose]",
+            "usage: steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--report] [--verbose]",
+            "       " + dev.steepest.spark.report.ReportCommand.USAGE,
             "",
             "  --config FILE     HOCON job config (see conf/ and the README's config reference)",
             "  --set key=value   override one config key (repeatable), e.g. --set optimizer.lr=0.05",
             "  --out DIR         output directory for model.json, metrics.jsonl, summary.json",
             "                    (default: output.dir, else runs/<config name>-<time>)",
             "  --overwrite       replace DIR if it exists and is not empty",
+            "  --report          also write DIR/report.html (see 'steepest report')",
             "  --verbose         stack traces on errors",
+            "",
+            "",
+            ScoringArgs.USAGE,
             "",
             "exit codes: 0 ok, 1 internal failure, 2 bad input, 3 training diverged, 52 out of memory,",
             "            130 / 143 stopped by SIGINT / SIGTERM (the model so far written; a second signal exits at once)");
@@ -30,6 +35,7 @@ public record CliArgs(String command, String config, List<String> sets, String o
         boolean overwrite = false;
         boolean verbose = false;
         boolean help = false;
+        boolean report = false;
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -40,6 +46,7 @@ public record CliArgs(String command, String config, List<String> sets, String o
                 case "--out" -> out = value(args, ++i, a);
                 case "--overwrite" -> overwrite = true;
                 case "--verbose" -> verbose = true;
+                case "--report" -> report = true;
                 default -> {
                     if (a.startsWith("--config=")) config = a.substring(9);
                     else if (a.startsWith("--set=")) sets.add(a.substring(6));
@@ -54,7 +61,7 @@ public record CliArgs(String command, String config, List<String> sets, String o
             if (!command.equals("train")) throw new InputError("unknown sub-command '" + command + "'" + HINT);
             if (config == null) throw new InputError("train: --config FILE is required" + HINT);
         }
-        return new CliArgs(command, config, List.copyOf(sets), out, overwrite, verbose, help);
+        return new CliArgs(command, config, List.copyOf(sets), out, overwrite, verbose, help, report);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -7,6 +7,7 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.Errors;
 import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.job.TrainJob;
+import dev.steepest.spark.job.TrainingInputs;
 import dev.steepest.spark.output.RunDirectory;
 import java.io.File;
 import java.io.PrintStream;
@@ -39,6 +40,15 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        switch (args.length == 0 ? "" : args[0]) { // the looking sub-commands parse their own arguments
+            case "report" -> {
+                return dev.steepest.spark.report.ReportCommand.run(args, out, err);
+            }
+            case "predict", "evaluate" -> {
+                return ScoringCommands.run(args, out, err);
+            }
+            default -> { }
+        }
         long start = System.nanoTime();
         boolean verbose = false;
         for (String a : args) verbose |= a.equals("--verbose");
@@ -66,9 +76,12 @@ public final class Main {
             signals.beforeTraining(() -> session.sparkContext().cancelAllJobs());
             if (signals.received() != null) return stoppedBeforeTraining(signals, err);
             dir = RunDirectory.open(outDir, cli.overwrite());
-            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, dir, out, start, List.of(signals.listener()));
+            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, TrainingInputs.FILES, dir, out, start,
+                    List.of(signals.listener()));
             dir.commit();
             out.println("outputs: " + dir.target());
+            if (cli.report()) dev.steepest.spark.report.ReportCommand.run(
+                    new String[] {"report", dir.target().toString()}, out, err);
             String stop = outcome.result().stopReason();
             if (signals.received() != null && stop.equals(signals.received().toLowerCase(Locale.ROOT))) {
                 err.println("steepest: stopped by " + signals.received() + " after step " + outcome.result().iterations()

@@ -222,6 +222,16 @@ public final class ConfigSchema {
         return cfg;
     }
 
+    /** Whether {@code value} is allowed for {@code key} on its own (type and range; combinations are checked later). */
+    public static boolean accepts(String key, Object value) {
+        try {
+            convert(KEYS.get(key), com.typesafe.config.ConfigValueFactory.fromAnyRef(value));
+            return true;
+        } catch (InputError | com.typesafe.config.ConfigException e) {
+            return false;
+        }
+    }
+
     private static Map<String, ConfigValue> flatten(Config c) {
         Map<String, ConfigValue> m = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.entrySet()) m.put(e.getKey(), e.getValue());

@@ -1,10 +1,39 @@
 package dev.steepest.spark.data;
 
 import dev.steepest.spark.InputError;
+import org.apache.hadoop.fs.Path;
 
 /** Finds the user's mistake inside Spark's wrapping of task failures. */
 public final class Errors {
     private Errors() {
+    }
+
+    /** A Spark action run from the driver over staged rows, whose tasks may fail on a bad record. */
+    interface SparkAction<T> {
+        T run();
+    }
+
+    /**
+     * Runs {@code action} and turns a bad record in it into one line naming the file and line: the line number is
+     * counted here, on the driver, from the byte offset the task reported. Any other failure becomes the input
+     * error inside it, or stays what it is ({@link #inputErrorOr}).
+     */
+    static <T> T reportingBadRecords(StagedInput staged, SparkAction<T> action) {
+        try {
+            return action.run();
+        } catch (InputError e) {
+            throw e;
+        } catch (Exception e) { // SparkException is checked in Java's eyes
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BadRecord b) {
+                    Path file = new Path(b.file);
+                    long line = b.textLine ? InputFiles.lineNumber(staged.conf(), file, b.position) : -1;
+                    throw new InputError(b.message(InputFiles.display(staged.conf(), staged.path(), file), line), e);
+                }
+                if (t.getCause() == t) break;
+            }
+            throw inputErrorOr(e, staged.key() + ": cannot read '" + staged.path() + "'");
+        }
     }
 
     /**

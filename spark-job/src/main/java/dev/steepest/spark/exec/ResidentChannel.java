@@ -9,6 +9,9 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,22 +30,43 @@ import java.nio.ByteOrder;
  *                       | byte FAILED, UTF message
  * doubles:                int n, n x 8 bytes
  * </pre>
+ *
+ * <p>On a secured link ({@link LinkSecurity}) the same bytes travel inside {@link SealedFrames}, one frame per
+ * message. Either way a reader allocates no more than its {@link Limits} allow: a length beyond them ends the link.
  */
 final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, ResidentLink.TaskEnd {
     static final byte OK = 0;
     static final byte FAILED = 1;
 
+    /** The most a message may carry: the model's parameters, and the partitions of a plan. */
+    record Limits(int doubles, int partitions) implements Serializable {
+        /** The longest sealed frame: a step command or a reply, with room for the fixed fields and the tag. */
+        int frameBytes() {
+            return (int) Math.min(Integer.MAX_VALUE - 64, 64 + 8L * doubles + 8L * partitions
+                    + SealedFrames.TAG_BYTES);
+        }
+    }
+
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
+    private final Limits limits;
     private byte[] scratch = new byte[0];
 
-    ResidentChannel(Socket socket) throws IOException {
+    /** A channel over {@code in} and {@code out}: the socket's own streams, or sealed ones. */
+    ResidentChannel(Socket socket, InputStream in, OutputStream out, Limits limits) throws IOException {
         this.socket = socket;
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+        this.in = new DataInputStream(in);
+        this.out = new DataOutputStream(out);
+        this.limits = limits;
+    }
+
+    /** A channel in clear over the socket. */
+    static ResidentChannel plain(Socket socket, Limits limits) throws IOException {
+        return new ResidentChannel(socket, new BufferedInputStream(socket.getInputStream(), 1 << 16),
+                new BufferedOutputStream(socket.getOutputStream(), 1 << 16), limits);
     }
 
     // ------------------------------------------------------------------ task side
@@ -66,6 +90,7 @@ final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, Reside
         long seed = in.readLong();
         long epoch = in.readLong();
         int parts = in.readInt();
+        if (parts < 0 || parts > limits.partitions()) throw new IOException("a plan of " + parts + " partitions");
         int[] offsets = new int[parts];
         int[] counts = new int[parts];
         for (int p = 0; p < parts; p++) offsets[p] = in.readInt();
@@ -76,6 +101,9 @@ final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, Reside
     /** Reads a vector into {@code reuse} when it has the right length (the task's buffer), else anew. */
     private double[] readDoubles(double[] reuse) throws IOException {
         int n = in.readInt();
+        if (n < 0 || n > limits.doubles()) {
+            throw new IOException("a vector of " + n + " doubles on a resident link (at most " + limits.doubles() + ")");
+        }
         double[] a = reuse != null && reuse.length == n ? reuse : new double[n];
         int bytes = 8 * n;
         in.readFully(scratch(bytes), 0, bytes);

@@ -4,6 +4,7 @@ import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.train.GradientSource;
 import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.exec.FallbackGradientSource;
 import dev.steepest.spark.exec.ResidentGradientSource;
 import dev.steepest.spark.exec.SparkGradientSource;
 import java.util.List;
@@ -30,8 +31,17 @@ public final class StepSources {
      * allocation is off (it may take the executors away that the resident tasks run on), and, with executors in
      * their own JVMs, the driver's traffic per step (the parameters to every task, a gradient back from each) is at
      * most {@code train.resident.max-step-bytes}: above that, one job per step spreads the parameters by broadcast.
+     * Either way, a resident choice becomes one job per step where Spark's security settings allow no resident
+     * link ({@link ResidentGradientSource#linkRefusal}); the reason says so.
      */
     public static Choice choose(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
+        Choice c = chooseMode(cfg, jsc, partitions, numParameters);
+        String refusal = c.resident() ? ResidentGradientSource.linkRefusal(jsc) : null;
+        return refusal == null ? c : new Choice(false, c.reason() + ", but " + refusal);
+    }
+
+    /** The choice before Spark's security settings have their say ({@link ResidentGradientSource#linkRefusal}). */
+    private static Choice chooseMode(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
         String mode = cfg.string("train.step-mode");
         if (!"auto".equals(mode)) return new Choice("resident".equals(mode), "train.step-mode = " + mode);
         SparkConf conf = jsc.getConf();
@@ -64,44 +74,48 @@ public final class StepSources {
     public static final class Steps implements AutoCloseable {
         private final SparkGradientSource jobs;
         private final ResidentGradientSource resident;
+        private final FallbackGradientSource withFallback;
         private final Choice choice;
 
         /** {@code resident} is null when the run takes one job per step from the start. */
-        Steps(SparkGradientSource jobs, ResidentGradientSource resident, Choice choice) {
+        Steps(SparkGradientSource jobs, ResidentGradientSource resident, Consumer<String> warnings, Choice choice) {
             this.jobs = jobs;
             this.resident = resident;
+            this.withFallback = resident == null ? null : ResidentGradientSource.withFallback(resident, jobs, warnings);
             this.choice = choice;
         }
 
+        /** The run's source; resident tasks yield their slots to any other Spark job by themselves. */
         public GradientSource source() {
-            return resident != null ? resident : jobs;
-        }
-
-        /** Frees the resident tasks' slots: call before any other Spark job of the run. */
-        public void beforeOtherJobs() {
-            if (resident != null) resident.suspend();
+            return withFallback != null ? withFallback : jobs;
         }
 
         /** {@code resident} or {@code jobs}: how the steps ran (jobs after a fallback). */
         public String mode() {
-            return resident != null && resident.fallbackReason() == null ? "resident" : "jobs";
+            return withFallback != null && withFallback.onPrimary() ? "resident" : "jobs";
+        }
+
+        /** How the resident tasks reached the driver ({@code in-process}, {@code tcp}, {@code tcp-aes-gcm}), or
+         *  null when the run took one Spark job per step from the start. */
+        public String link() {
+            return resident == null ? null : resident.link();
         }
 
         /** One line for the run log. */
         public String describe() {
-            return "steps: " + (resident != null ? "resident tasks, one per partition, streamed by the driver"
-                    : "one Spark job per step") + " (" + choice.reason() + ")";
+            return "steps: " + (resident != null ? "resident tasks, one per partition, streamed by the driver "
+                    + resident.linkDescription() : "one Spark job per step") + " (" + choice.reason() + ")";
         }
 
         /** The fallback warning, if the resident tasks gave way to one job per step. */
         public List<String> warnings() {
-            String w = resident == null ? null : resident.fallbackWarning();
+            String w = withFallback == null ? null : withFallback.fallbackWarning();
             return w == null ? List.of() : List.of(w);
         }
 
         @Override
         public void close() {
-            if (resident != null) resident.close();
+            source().close();
         }
     }
 
@@ -110,12 +124,12 @@ public final class StepSources {
         SparkGradientSource jobs = new SparkGradientSource(jsc, blocks, sizes, model,
                 cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
         Choice choice = choose(cfg, jsc, blocks.getNumPartitions(), model.numParameters());
-        if (!choice.resident()) return new Steps(jobs, null, choice);
+        if (!choice.resident()) return new Steps(jobs, null, null, choice);
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host", "127.0.0.1");
-        ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, jobs,
-                w -> console.accept("warning: " + w), host, conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
+        ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, host,
+                conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
                 (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")));
-        return new Steps(jobs, resident, choice);
+        return new Steps(jobs, resident, w -> console.accept("warning: " + w), choice);
     }
 }

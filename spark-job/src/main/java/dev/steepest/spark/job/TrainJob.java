@@ -5,9 +5,9 @@ import dev.steepest.core.model.Evaluation;
 import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.Standardized;
-import dev.steepest.core.model.ParameterGroup;
 import dev.steepest.core.train.BackoffEvent;
 import dev.steepest.core.train.GradientSource;
+import dev.steepest.core.train.Objective;
 import dev.steepest.core.train.TrainingListener;
 import dev.steepest.core.train.TrainingLoop;
 import dev.steepest.core.train.TrainingOptions;
@@ -55,28 +55,34 @@ public final class TrainJob {
      */
     public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
                               long startNanos) {
-        return run(spark, cfg, out, console, startNanos, List.of());
+        return run(spark, cfg, TrainingInputs.FILES, out, console, startNanos, List.of());
+    }
+
+    /** As above, with the data sets read by {@code inputs} (the Spark ML Estimators stage DataFrames). */
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos) {
+        return run(spark, cfg, inputs, out, console, startNanos, List.of());
     }
 
     /** As above, with {@code extra} listeners on the training loop (the CLI's stop on a signal). */
-    public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
-                              long startNanos, List<TrainingListener> extra) {
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int maxClasses = Models.maxClasses(cfg);
-        BlockLoader.Options options = BlockLoader.Options.of(cfg, maxClasses);
-        TrainingData train = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(), options);
+        int maxClasses = RunComponents.maxClasses(cfg);
+        BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
+        TrainingData train = inputs.training(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
         StepSources.Steps steps = null;
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
             TrainingData held = cfg.testPath() == null ? null
-                    : BlockLoader.loadHeldOut(spark, "data.test", cfg.testPath(), options, train.spec());
+                    : inputs.heldOut(spark, "data.test", cfg.testPath(), options, train.spec());
             if (held != null) cached.add(held);
             TrainingData loadedTrain = train;
             TrainingData validation = null;
             if (cfg.validationPath() != null) {
-                validation = BlockLoader.loadHeldOut(spark, "data.validation", cfg.validationPath(), options,
+                validation = inputs.heldOut(spark, "data.validation", cfg.validationPath(), options,
                         train.spec());
                 cached.add(validation);
             } else if (cfg.has("data.validation-fraction")) {
@@ -92,7 +98,7 @@ public final class TrainJob {
             Map<String, Object> badRecords = badRecords(options, loadedTrain, held,
                     cfg.validationPath() != null ? validation : null);
             double[] classes = train.spec().classes();
-            Model raw = Models.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
+            Model raw = RunComponents.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
             Standardized standardized = cfg.bool("model.standardize")
                     ? new Standardized(raw, SparkGradientSource.featureMoments(train.blocks()).std()) : null;
             Model model = standardized != null ? standardized : raw;
@@ -106,7 +112,6 @@ public final class TrainJob {
             }
             long threshold = cfg.longValue("train.broadcast-threshold-bytes");
             steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println);
-            StepSources.Steps stepSource = steps;
             GradientSource source = steps.source();
 
             List<TrainingListener> listeners = new ArrayList<>();
@@ -141,26 +146,21 @@ public final class TrainJob {
             console.println("kernels: BLAS " + dev.steepest.core.model.Blas.implementation() + " on the driver");
             console.println(steps.describe());
 
-            TrainingOptions loopOptions = Models.options(cfg);
+            TrainingOptions loopOptions = RunComponents.options(cfg);
             if (validation != null) {
                 JavaRDD<Block> validationBlocks = validation.blocks();
                 loopOptions = loopOptions.withValidation(
-                        p -> {
-                            stepSource.beforeOtherJobs();
-                            return SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold);
-                        },
-                        Models.earlyStopping(cfg));
+                        p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
+                        RunComponents.earlyStopping(cfg));
             }
-            console.println(Models.describe(cfg));
-            TrainingResult result = new TrainingLoop(source, model, settings, Models.optimizer(cfg), listeners,
-                    loopOptions).run(Models.initialParameters(cfg, model));
+            console.println(RunComponents.describe(cfg));
+            TrainingResult result = new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners,
+                    loopOptions).run(RunComponents.initialParameters(cfg, model));
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
-            List<ParameterGroup> groups = model.groups();
-            double finalLoss = source.computeAll(params).meanLoss()
-                    + TrainingLoop.l2Penalty(params, groups, settings.l2())
-                    + (loopOptions.prox() == null ? 0.0 : loopOptions.prox().penalty(params, groups));
+            double finalLoss = Objective.of(model, settings, loopOptions)
+                    .value(source.computeAll(params).meanLoss(), params);
             steps.close();
 
             Map<String, Object> test = null;
@@ -182,8 +182,10 @@ public final class TrainJob {
             warnings.addAll(deadGradients.warnings());
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
+            summary.put("resident_link", steps.link());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
+                dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toUri().toString());
                 Json.write(out.file("summary.json"), summary);
             }
             console.println(String.format(java.util.Locale.ROOT,
@@ -234,7 +236,7 @@ public final class TrainJob {
         return s.toString();
     }
 
-    static Map<String, Object> testMetrics(Evaluation e, Model model) {
+    public static Map<String, Object> testMetrics(Evaluation e, Model model) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", e.count());
         if (model.isClassifier()) {
@@ -257,6 +259,7 @@ public final class TrainJob {
     static Map<String, Object> modelJson(JobConfig cfg, Model model, DataSpec spec, double[] params) {
         int d = model.numFeatures();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format_version", dev.steepest.core.score.ScoringModel.FORMAT_VERSION);
         m.put("type", model.type());
         m.put("num_features", d);
         Model inner = model instanceof Standardized st ? st.inner() : model;

@@ -20,7 +20,8 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.SparkGradientSource;
 import dev.steepest.spark.job.StepSources;
-import dev.steepest.spark.job.Models;
+import dev.steepest.spark.job.DataOptions;
+import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.SparkSessions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -226,7 +227,7 @@ public final class BenchSuite {
         JobConfig cfg = SparkTestSupport.config("data.train = \"" + trainPath + "\"\nmodel.type = " + modelType
                 + "\ndata.partitions = " + spark.sparkContext().defaultParallelism()
                 + (format == null ? "" : "\ndata.format = " + format) + "\ndata.precision = " + precision + "\n");
-        BlockLoader.Options lo = BlockLoader.Options.of(cfg, Models.maxClasses(cfg));
+        BlockLoader.Options lo = DataOptions.of(cfg, RunComponents.maxClasses(cfg));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", trainPath, lo);
         TrainingData test = testPath == null ? null
                 : BlockLoader.loadHeldOut(spark, "data.test", testPath, lo, train.spec());
@@ -276,26 +277,23 @@ public final class BenchSuite {
     }
 
     /**
-     * Our trainer (the CLI's loop: Models, StepSources as {@code train.step-mode} says, TrainingLoop) on cached
-     * blocks. A validator runs its own Spark job, so the resident tasks end before it (as in the CLI).
+     * Our trainer (the CLI's loop: RunComponents, StepSources as {@code train.step-mode} says, TrainingLoop) on cached
+     * blocks. A validator runs its own Spark job, to which the resident tasks yield their slots (as in the CLI).
      */
     private TrainingResult trainOurs(JavaRDD<Block> blocks, long[] sizes, int d, int classes, JobConfig cfg,
                                      java.util.function.Function<Model, Validator> validator) {
-        Model raw = Models.create(cfg, d, classes);
+        Model raw = RunComponents.create(cfg, d, classes);
         Model model = cfg.bool("model.standardize")
                 ? new Standardized(raw, SparkGradientSource.featureMoments(blocks).std()) : raw;
         try (StepSources.Steps steps = StepSources.create(cfg, jsc, blocks, sizes, model, log::println)) {
             if (stepModes.add(steps.describe())) log.println(steps.describe());
-            TrainingOptions options = Models.options(cfg);
+            TrainingOptions options = RunComponents.options(cfg);
             if (validator != null) {
                 Validator v = validator.apply(model);
-                options = options.withValidation(p -> {
-                    steps.beforeOtherJobs();
-                    return v.evaluate(p);
-                }, null);
+                options = options.withValidation(v::evaluate, null);
             }
-            return new TrainingLoop(steps.source(), model, cfg.trainingSettings(), Models.optimizer(cfg), List.of(),
-                    options).run(Models.initialParameters(cfg, model));
+            return new TrainingLoop(steps.source(), model, cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of(),
+                    options).run(RunComponents.initialParameters(cfg, model));
         }
     }
 
@@ -487,7 +485,7 @@ public final class BenchSuite {
     private void b3(Data data, String type) {
         int k = "softmax".equals(type) ? data.numClasses : 2;
         JobConfig base = cfg("model.type = " + type + "\nmodel.standardize = false\n");
-        Model model = Models.create(base, data.numFeatures, k);
+        Model model = RunComponents.create(base, data.numFeatures, k);
         List<Block> local = data.blocks().collect();
         long n = data.train.numRows();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -510,8 +508,8 @@ public final class BenchSuite {
                     raw[r] = rawLoop(pool, model, local, data.sizes(), batch, steps);
                     // the control: our training loop (optimizer, evolving parameters) on the raw loop's pool
                     TrainingResult pooled = new TrainingLoop(new PooledSource(pool, model, local, data.sizes()), model,
-                            cfg.trainingSettings(), Models.optimizer(cfg), List.of(), Models.options(cfg))
-                            .run(Models.initialParameters(cfg, model));
+                            cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of(), RunComponents.options(cfg))
+                            .run(RunComponents.initialParameters(cfg, model));
                     loop[r] = pooled.rowsProcessed() / pooled.trainSeconds();
                     log.printf(Locale.ROOT, "B3 %s batch %s: ours %.0f rows/s, raw loop %.0f rows/s, training loop on "
                             + "the pool %.0f rows/s%n", type, batchName, ours[r], raw[r], loop[r]);

@@ -2,6 +2,7 @@ package dev.steepest.spark.bench;
 
 import dev.steepest.core.model.*;
 import dev.steepest.core.train.*;
+import dev.steepest.spark.LoaderOptions;
 import dev.steepest.spark.SparkTestSupport;
 import dev.steepest.spark.data.*;
 import dev.steepest.spark.exec.*;
@@ -25,7 +26,7 @@ public final class LineageBenchmark {
     Map<Boolean, TrainingData> data = new HashMap<>();
     for (boolean cut : new boolean[]{false, true})
       data.put(cut, BlockLoader.loadTraining(spark, "data.train", "data-samples/logistic.csv",
-        new BlockLoader.Options("csv", "label", null, null, null, 2, cut)));
+        LoaderOptions.of("csv", "label").maxClasses(2).truncateLineage(cut).build()));
     // warm up both paths
     for (int round = 0; round < 3; round++) {
       for (boolean cut : round % 2 == 0 ? new boolean[]{false, true} : new boolean[]{true, false}) {

@@ -1,6 +1,6 @@
 package dev.steepest.spark.samples;
 
-import dev.steepest.core.train.ParameterInit;
+import dev.steepest.core.model.ParameterInit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

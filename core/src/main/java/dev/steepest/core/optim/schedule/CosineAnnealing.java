@@ -1,7 +1,6 @@
 package dev.steepest.core.optim.schedule;
 
 import dev.steepest.core.optim.LearningRateSchedule;
-import java.util.Objects;
 
 /**
  * Cosine annealing from {@code lr0} to {@code etaMin} over {@code tMax} steps (Loshchilov &amp; Hutter 2017, "SGDR:
@@ -18,59 +17,20 @@ import java.util.Objects;
  * {@code etaMin} at {@code 3 tMax}, and so on, with period {@code 2 tMax}. It does <em>not</em> stay at
  * {@code etaMin}. Choose {@code tMax} = the total number of steps to anneal once over the run, or use
  * {@link CosineWarmRestarts} for restarts that jump back to {@code lr0}.
+ *
+ * @param lr0    the rate at step 0 (torch's {@code eta_max}, the optimizer's initial lr); finite, {@code > 0}
+ * @param tMax   the half period in steps: the rate reaches {@code etaMin} at step {@code tMax}; {@code >= 1}
+ * @param etaMin the minimum rate; {@code 0 <= etaMin <= lr0}
  */
-public final class CosineAnnealing implements LearningRateSchedule {
-    private static final long serialVersionUID = 1L;
-
-    private final double lr0;
-    private final long tMax;
-    private final double etaMin;
-
-    /**
-     * @param lr0    the rate at step 0 (torch's {@code eta_max}, the optimizer's initial lr); finite, {@code > 0}
-     * @param tMax   the half period in steps: the rate reaches {@code etaMin} at step {@code tMax}; {@code >= 1}
-     * @param etaMin the minimum rate; {@code 0 <= etaMin <= lr0}
-     */
-    public CosineAnnealing(double lr0, long tMax, double etaMin) {
-        this.lr0 = Args.rate("lr0", lr0);
-        this.tMax = Args.atLeastOne("tMax", tMax);
-        this.etaMin = Args.floor("etaMin", etaMin, "lr0", lr0);
+public record CosineAnnealing(double lr0, long tMax, double etaMin) implements LearningRateSchedule {
+    public CosineAnnealing {
+        lr0 = Args.rate("lr0", lr0);
+        tMax = Args.atLeastOne("tMax", tMax);
+        etaMin = Args.floor("etaMin", etaMin, "lr0", lr0);
     }
 
     @Override
     public double rate(long t) {
         return etaMin + (lr0 - etaMin) * (1 + StrictMath.cos(Math.PI * Args.step(t) / tMax)) / 2;
-    }
-
-    public double lr0() {
-        return lr0;
-    }
-
-    public long tMax() {
-        return tMax;
-    }
-
-    public double etaMin() {
-        return etaMin;
-    }
-
-    private Object readResolve() {
-        return new CosineAnnealing(lr0, tMax, etaMin);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CosineAnnealing s && Double.compare(lr0, s.lr0) == 0 && tMax == s.tMax
-                && Double.compare(etaMin, s.etaMin) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(lr0, tMax, etaMin);
-    }
-
-    @Override
-    public String toString() {
-        return "CosineAnnealing[lr0=" + lr0 + ", tMax=" + tMax + ", etaMin=" + etaMin + "]";
     }
 }

@@ -1,7 +1,6 @@
 package dev.steepest.core.optim.schedule;
 
 import dev.steepest.core.optim.LearningRateSchedule;
-import java.util.Objects;
 
 /**
  * Cosine annealing with warm restarts, SGDR (Loshchilov &amp; Hutter 2017, "SGDR: Stochastic Gradient Descent with
@@ -15,26 +14,18 @@ import java.util.Objects;
  * eta_min=etaMin)} stepped once per update with {@code scheduler.step()} (integer steps; torch's fractional-epoch
  * {@code step(epoch)} form is not modelled). As in torch, {@code etaMin} itself is never reached: the last step of a
  * cycle has {@code T_cur = T_i - 1}.
+ *
+ * @param lr0    the rate at the start of every cycle; finite, {@code > 0}
+ * @param t0     the length of the first cycle in steps; {@code >= 1}
+ * @param tMult  the growth factor of the cycle length; integer {@code >= 1}
+ * @param etaMin the rate the cosine falls towards; {@code 0 <= etaMin <= lr0}
  */
-public final class CosineWarmRestarts implements LearningRateSchedule {
-    private static final long serialVersionUID = 1L;
-
-    private final double lr0;
-    private final long t0;
-    private final long tMult;
-    private final double etaMin;
-
-    /**
-     * @param lr0    the rate at the start of every cycle; finite, {@code > 0}
-     * @param t0     the length of the first cycle in steps; {@code >= 1}
-     * @param tMult  the growth factor of the cycle length; integer {@code >= 1}
-     * @param etaMin the rate the cosine falls towards; {@code 0 <= etaMin <= lr0}
-     */
-    public CosineWarmRestarts(double lr0, long t0, long tMult, double etaMin) {
-        this.lr0 = Args.rate("lr0", lr0);
-        this.t0 = Args.atLeastOne("t0", t0);
-        this.tMult = Args.atLeastOne("tMult", tMult);
-        this.etaMin = Args.floor("etaMin", etaMin, "lr0", lr0);
+public record CosineWarmRestarts(double lr0, long t0, long tMult, double etaMin) implements LearningRateSchedule {
+    public CosineWarmRestarts {
+        lr0 = Args.rate("lr0", lr0);
+        t0 = Args.atLeastOne("t0", t0);
+        tMult = Args.atLeastOne("tMult", tMult);
+        etaMin = Args.floor("etaMin", etaMin, "lr0", lr0);
     }
 
     @Override
@@ -58,41 +49,5 @@ public final class CosineWarmRestarts implements LearningRateSchedule {
             }
         }
         return etaMin + (lr0 - etaMin) * (1 + StrictMath.cos(Math.PI * tCur / ti)) / 2;
-    }
-
-    public double lr0() {
-        return lr0;
-    }
-
-    public long t0() {
-        return t0;
-    }
-
-    public long tMult() {
-        return tMult;
-    }
-
-    public double etaMin() {
-        return etaMin;
-    }
-
-    private Object readResolve() {
-        return new CosineWarmRestarts(lr0, t0, tMult, etaMin);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CosineWarmRestarts s && Double.compare(lr0, s.lr0) == 0 && t0 == s.t0
-                && tMult == s.tMult && Double.compare(etaMin, s.etaMin) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(lr0, t0, tMult, etaMin);
-    }
-
-    @Override
-    public String toString() {
-        return "CosineWarmRestarts[lr0=" + lr0 + ", t0=" + t0 + ", tMult=" + tMult + ", etaMin=" + etaMin + "]";
     }
 }

@@ -14,22 +14,15 @@ import java.util.Objects;
  *
  * <p>Milestones must be strictly increasing and non-negative (PyTorch also accepts repeated milestones, counting
  * each occurrence; here a repeat is rejected as a likely mistake). No milestones means a constant rate.
+ *
+ * @param lr0        the rate before the first milestone; finite, {@code > 0}
+ * @param milestones the steps at which the rate is multiplied by {@code gamma}; strictly increasing,
+ *                   {@code >= 0} (copied)
+ * @param gamma      the factor applied at each milestone; finite, {@code > 0}
  */
-public final class MultiStepDecay implements LearningRateSchedule {
-    private static final long serialVersionUID = 1L;
-
-    private final double lr0;
-    private final long[] milestones;
-    private final double gamma;
-
-    /**
-     * @param lr0        the rate before the first milestone; finite, {@code > 0}
-     * @param milestones the steps at which the rate is multiplied by {@code gamma}; strictly increasing,
-     *                   {@code >= 0} (copied)
-     * @param gamma      the factor applied at each milestone; finite, {@code > 0}
-     */
-    public MultiStepDecay(double lr0, long[] milestones, double gamma) {
-        this.lr0 = Args.rate("lr0", lr0);
+public record MultiStepDecay(double lr0, long[] milestones, double gamma) implements LearningRateSchedule {
+    public MultiStepDecay {
+        lr0 = Args.rate("lr0", lr0);
         Objects.requireNonNull(milestones, "milestones");
         long[] m = milestones.clone();
         for (int i = 0; i < m.length; i++) {
@@ -38,8 +31,8 @@ public final class MultiStepDecay implements LearningRateSchedule {
                 throw new IllegalArgumentException("milestones must be strictly increasing: " + Arrays.toString(m));
             }
         }
-        this.milestones = m;
-        this.gamma = Args.positive("gamma", gamma);
+        milestones = m;
+        gamma = Args.positive("gamma", gamma);
     }
 
     @Override
@@ -56,21 +49,10 @@ public final class MultiStepDecay implements LearningRateSchedule {
         return lr0 * StrictMath.pow(gamma, lo);
     }
 
-    public double lr0() {
-        return lr0;
-    }
-
     /** A copy of the milestones. */
+    @Override
     public long[] milestones() {
         return milestones.clone();
-    }
-
-    public double gamma() {
-        return gamma;
-    }
-
-    private Object readResolve() {
-        return new MultiStepDecay(lr0, milestones, gamma);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.steepest.core.optim.schedule;
 
 import dev.steepest.core.optim.LearningRateSchedule;
-import java.util.Objects;
 
 /**
  * The 1cycle policy (Smith &amp; Topin 2018, "Super-Convergence: Very Fast Training of Neural Networks Using Large
@@ -28,58 +27,31 @@ import java.util.Objects;
  *
  * <p><b>After the cycle</b> ({@code t >= totalSteps}), where torch raises an error, the rate stays at its value for
  * step {@code totalSteps - 1}, i.e. {@code minLr}: a run a few steps longer than planned ends at the floor.
+ *
+ * @param maxLr          the peak rate (the base rate, after batch-size scaling); finite, {@code > 0}
+ * @param totalSteps     the length of the cycle in steps; every phase must span a positive number of steps
+ * @param pctStart       the fraction of the cycle spent increasing the rate; in {@code (0, 1)}
+ * @param divFactor      {@code initialLr = maxLr / divFactor}; finite, {@code > 0}
+ * @param finalDivFactor {@code minLr = initialLr / finalDivFactor}; finite, {@code > 0}
+ * @param annealCos      cosine annealing ({@code true}, torch's {@code 'cos'}) or linear ({@code false})
+ * @param threePhase     torch's {@code three_phase}: back down to {@code initialLr} symmetrically, then to
+ *                       {@code minLr} (the paper's shape); {@code false} is the fastai two-phase shape
  */
-public final class OneCycle implements LearningRateSchedule {
-    private static final long serialVersionUID = 1L;
-
+public record OneCycle(double maxLr, long totalSteps, double pctStart, double divFactor, double finalDivFactor,
+                       boolean annealCos, boolean threePhase) implements LearningRateSchedule {
     public static final double DEFAULT_PCT_START = 0.3;
     public static final double DEFAULT_DIV_FACTOR = 25.0;
     public static final double DEFAULT_FINAL_DIV_FACTOR = 1e4;
 
-    private final double maxLr;
-    private final long totalSteps;
-    private final double pctStart;
-    private final double divFactor;
-    private final double finalDivFactor;
-    private final boolean annealCos;
-    private final boolean threePhase;
-
-    // derived, exactly as torch computes them
-    private final transient double[] ends;
-    private final transient double[] rates; // rates[i] -> rates[i + 1] over phase i
-
-    /**
-     * @param maxLr          the peak rate (the base rate, after batch-size scaling); finite, {@code > 0}
-     * @param totalSteps     the length of the cycle in steps; every phase must span a positive number of steps
-     * @param pctStart       the fraction of the cycle spent increasing the rate; in {@code (0, 1)}
-     * @param divFactor      {@code initialLr = maxLr / divFactor}; finite, {@code > 0}
-     * @param finalDivFactor {@code minLr = initialLr / finalDivFactor}; finite, {@code > 0}
-     * @param annealCos      cosine annealing ({@code true}, torch's {@code 'cos'}) or linear ({@code false})
-     * @param threePhase     torch's {@code three_phase}: back down to {@code initialLr} symmetrically, then to
-     *                       {@code minLr} (the paper's shape); {@code false} is the fastai two-phase shape
-     */
-    public OneCycle(double maxLr, long totalSteps, double pctStart, double divFactor, double finalDivFactor,
-                    boolean annealCos, boolean threePhase) {
-        this.maxLr = Args.rate("maxLr", maxLr);
-        this.totalSteps = Args.atLeastOne("totalSteps", totalSteps);
+    public OneCycle {
+        maxLr = Args.rate("maxLr", maxLr);
+        totalSteps = Args.atLeastOne("totalSteps", totalSteps);
         if (!(pctStart > 0.0 && pctStart < 1.0)) {
             throw new IllegalArgumentException("pctStart must be in (0, 1), got " + pctStart);
         }
-        this.pctStart = pctStart;
-        this.divFactor = Args.positive("divFactor", divFactor);
-        this.finalDivFactor = Args.positive("finalDivFactor", finalDivFactor);
-        this.annealCos = annealCos;
-        this.threePhase = threePhase;
-
-        double initialLr = maxLr / divFactor;
-        double minLr = initialLr / finalDivFactor;
-        if (threePhase) {
-            ends = new double[] {pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1};
-            rates = new double[] {initialLr, maxLr, initialLr, minLr};
-        } else {
-            ends = new double[] {pctStart * totalSteps - 1, totalSteps - 1};
-            rates = new double[] {initialLr, maxLr, minLr};
-        }
+        divFactor = Args.positive("divFactor", divFactor);
+        finalDivFactor = Args.positive("finalDivFactor", finalDivFactor);
+        double[] ends = ends(pctStart, totalSteps, threePhase);
         double start = 0.0;
         for (double end : ends) {
             if (!(end > start)) {
@@ -92,9 +64,25 @@ public final class OneCycle implements LearningRateSchedule {
         }
     }
 
+    /** The last step of each phase, exactly as torch computes it. */
+    private static double[] ends(double pctStart, long totalSteps, boolean threePhase) {
+        return threePhase
+                ? new double[] {pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1}
+                : new double[] {pctStart * totalSteps - 1, totalSteps - 1};
+    }
+
+    /** The rates at the phase boundaries: {@code rates[i] -> rates[i + 1]} over phase {@code i}. */
+    private double[] rates() {
+        double initialLr = maxLr / divFactor;
+        double minLr = initialLr / finalDivFactor;
+        return threePhase ? new double[] {initialLr, maxLr, initialLr, minLr} : new double[] {initialLr, maxLr, minLr};
+    }
+
     @Override
     public double rate(long t) {
         double step = Math.min(Args.step(t), totalSteps - 1);
+        double[] ends = ends(pctStart, totalSteps, threePhase);
+        double[] rates = rates();
         double start = 0.0;
         for (int i = 0; i < ends.length; i++) {
             double end = ends[i];
@@ -116,8 +104,9 @@ public final class OneCycle implements LearningRateSchedule {
     }
 
     /** The last step of each phase, as torch 1.13 computes it (may be fractional). */
+    /** The last step of each phase, as torch 1.13 computes it (may be fractional). */
     public double[] phaseEndSteps() {
-        return ends.clone();
+        return ends(pctStart, totalSteps, threePhase);
     }
 
     /** {@code maxLr / divFactor}: the rate at step 0. */
@@ -128,51 +117,6 @@ public final class OneCycle implements LearningRateSchedule {
     /** {@code initialLr / finalDivFactor}: the rate at the last step. */
     public double minLr() {
         return maxLr / divFactor / finalDivFactor;
-    }
-
-    public double maxLr() {
-        return maxLr;
-    }
-
-    public long totalSteps() {
-        return totalSteps;
-    }
-
-    public double pctStart() {
-        return pctStart;
-    }
-
-    public double divFactor() {
-        return divFactor;
-    }
-
-    public double finalDivFactor() {
-        return finalDivFactor;
-    }
-
-    public boolean annealCos() {
-        return annealCos;
-    }
-
-    public boolean threePhase() {
-        return threePhase;
-    }
-
-    private Object readResolve() {
-        return new OneCycle(maxLr, totalSteps, pctStart, divFactor, finalDivFactor, annealCos, threePhase);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof OneCycle s && Double.compare(maxLr, s.maxLr) == 0 && totalSteps == s.totalSteps
-                && Double.compare(pctStart, s.pctStart) == 0 && Double.compare(divFactor, s.divFactor) == 0
-                && Double.compare(finalDivFactor, s.finalDivFactor) == 0 && annealCos == s.annealCos
-                && threePhase == s.threePhase;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(maxLr, totalSteps, pctStart, divFactor, finalDivFactor, annealCos, threePhase);
     }
 
     @Override

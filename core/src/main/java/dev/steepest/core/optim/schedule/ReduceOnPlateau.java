@@ -31,10 +31,20 @@ import java.util.Objects;
  *
  * <p>To combine with a step schedule, multiply: {@link #scaled(LearningRateSchedule, double) scaled(base,
  * state.scale())}. Note that {@code minLr} and {@code EPS} then apply to {@code lr0 * scale}, not to the product.
+ *
+ * @param lr0           the rate before any reduction (after batch-size scaling); finite, {@code > 0}
+ * @param mode          {@code MIN} (torch's default) for a loss, {@code MAX} for an accuracy
+ * @param factor        the rate is multiplied by this on a plateau; in {@code (0, 1)} (torch's default 0.1)
+ * @param patience      bad observations tolerated before a reduction; {@code >= 0} (torch's default 10)
+ * @param threshold     the minimum significant improvement; finite, {@code >= 0}, and {@code < 1} when
+ *                      relative (torch's default 1e-4)
+ * @param thresholdMode {@code REL} (torch's default) or {@code ABS}
+ * @param cooldown      observations after a reduction during which bad ones are not counted; {@code >= 0}
+ *                      (torch's default 0)
+ * @param minLr         the lowest rate, absolute; {@code 0 <= minLr <= lr0} (torch's default 0)
  */
-public final class ReduceOnPlateau implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public record ReduceOnPlateau(double lr0, Mode mode, double factor, int patience, double threshold,
+                              ThresholdMode thresholdMode, int cooldown, double minLr) implements Serializable {
     /** torch's {@code eps}: a reduction smaller than this is skipped. */
     public static final double EPS = 1e-8;
 
@@ -66,43 +76,20 @@ public final class ReduceOnPlateau implements Serializable {
         }
     }
 
-    private final double lr0;
-    private final Mode mode;
-    private final double factor;
-    private final int patience;
-    private final double threshold;
-    private final ThresholdMode thresholdMode;
-    private final int cooldown;
-    private final double minLr;
-
-    /**
-     * @param lr0           the rate before any reduction (after batch-size scaling); finite, {@code > 0}
-     * @param mode          {@code MIN} (torch's default) for a loss, {@code MAX} for an accuracy
-     * @param factor        the rate is multiplied by this on a plateau; in {@code (0, 1)} (torch's default 0.1)
-     * @param patience      bad observations tolerated before a reduction; {@code >= 0} (torch's default 10)
-     * @param threshold     the minimum significant improvement; finite, {@code >= 0}, and {@code < 1} when
-     *                      relative (torch's default 1e-4)
-     * @param thresholdMode {@code REL} (torch's default) or {@code ABS}
-     * @param cooldown      observations after a reduction during which bad ones are not counted; {@code >= 0}
-     *                      (torch's default 0)
-     * @param minLr         the lowest rate, absolute; {@code 0 <= minLr <= lr0} (torch's default 0)
-     */
-    public ReduceOnPlateau(double lr0, Mode mode, double factor, int patience, double threshold,
-                           ThresholdMode thresholdMode, int cooldown, double minLr) {
-        this.lr0 = Args.rate("lr0", lr0);
-        this.mode = Objects.requireNonNull(mode, "mode");
+    public ReduceOnPlateau {
+        lr0 = Args.rate("lr0", lr0);
+        mode = Objects.requireNonNull(mode, "mode");
         if (!(factor > 0.0 && factor < 1.0)) {
             throw new IllegalArgumentException("factor must be in (0, 1), got " + factor);
         }
-        this.factor = factor;
-        this.patience = Args.nonNegative("patience", patience);
-        this.threshold = Args.nonNegative("threshold", threshold);
-        this.thresholdMode = Objects.requireNonNull(thresholdMode, "thresholdMode");
+        patience = Args.nonNegative("patience", patience);
+        threshold = Args.nonNegative("threshold", threshold);
+        thresholdMode = Objects.requireNonNull(thresholdMode, "thresholdMode");
         if (thresholdMode == ThresholdMode.REL && threshold >= 1.0) {
             throw new IllegalArgumentException("a relative threshold must be < 1, got " + threshold);
         }
-        this.cooldown = Args.nonNegative("cooldown", cooldown);
-        this.minLr = Args.floor("minLr", minLr, "lr0", lr0);
+        cooldown = Args.nonNegative("cooldown", cooldown);
+        minLr = Args.floor("minLr", minLr, "lr0", lr0);
     }
 
     /** The state before the first observation: no best yet, full rate. */
@@ -178,55 +165,6 @@ public final class ReduceOnPlateau implements Serializable {
         public String toString() {
             return scale + " * " + base;
         }
-    }
-
-    public double lr0() {
-        return lr0;
-    }
-
-    public Mode mode() {
-        return mode;
-    }
-
-    public double factor() {
-        return factor;
-    }
-
-    public int patience() {
-        return patience;
-    }
-
-    public double threshold() {
-        return threshold;
-    }
-
-    public ThresholdMode thresholdMode() {
-        return thresholdMode;
-    }
-
-    public int cooldown() {
-        return cooldown;
-    }
-
-    public double minLr() {
-        return minLr;
-    }
-
-    private Object readResolve() {
-        return new ReduceOnPlateau(lr0, mode, factor, patience, threshold, thresholdMode, cooldown, minLr);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ReduceOnPlateau r && Double.compare(lr0, r.lr0) == 0 && mode == r.mode
-                && Double.compare(factor, r.factor) == 0 && patience == r.patience
-                && Double.compare(threshold, r.threshold) == 0 && thresholdMode == r.thresholdMode
-                && cooldown == r.cooldown && Double.compare(minLr, r.minLr) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(lr0, mode, factor, patience, threshold, thresholdMode, cooldown, minLr);
     }
 
     @Override

@@ -5,20 +5,14 @@ import dev.steepest.core.model.Activation;
 import dev.steepest.core.model.MlpModel;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.model.SoftmaxModel;
-import dev.steepest.core.optim.Adagrad;
-import dev.steepest.core.optim.Adam;
-import dev.steepest.core.optim.AdamW;
 import dev.steepest.core.optim.Chain;
 import dev.steepest.core.optim.ClipByGlobalNorm;
 import dev.steepest.core.optim.ClipByValue;
 import dev.steepest.core.optim.GradientTransformation;
-import dev.steepest.core.optim.Lamb;
-import dev.steepest.core.optim.Lars;
 import dev.steepest.core.optim.Optimizers;
-import dev.steepest.core.optim.RmsProp;
 import dev.steepest.core.optim.prox.L1Prox;
 import dev.steepest.core.train.OptimizerFactory;
-import dev.steepest.core.train.ParameterInit;
+import dev.steepest.core.model.ParameterInit;
 import dev.steepest.core.train.DivergencePolicy;
 import dev.steepest.core.train.EarlyStopping;
 import dev.steepest.core.train.TrainingOptions;
@@ -28,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Config to core objects: the model, its initial parameters, the optimizer and the optional parts of the loop. */
-public final class Models {
-    private Models() {
+public final class RunComponents {
+    private RunComponents() {
     }
 
     /** 0 for regression, 2 for binary classifiers, model.max-classes for softmax. */
@@ -155,12 +149,12 @@ public final class Models {
             return switch (name) {
                 case "sgd", "momentum", "nesterov" ->
                         Optimizers.sgd(lr, momentum, dampening, nesterov, weightDecay, groups);
-                case "adagrad" -> Adagrad.create(lr, lrDecay, initialAccumulator, eps, weightDecay, groups);
-                case "rmsprop" -> RmsProp.create(lr, alpha, eps, centered, momentum, weightDecay, groups);
-                case "adam" -> Adam.create(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
-                case "adamw" -> AdamW.create(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
-                case "lars" -> Lars.create(lr, momentum, weightDecay, trust, excludeBiases, groups);
-                case "lamb" -> Lamb.create(lr, beta1, beta2, eps, weightDecay, excludeBiases, groups);
+                case "adagrad" -> Optimizers.adagrad(lr, lrDecay, initialAccumulator, eps, weightDecay, groups);
+                case "rmsprop" -> Optimizers.rmsprop(lr, alpha, eps, centered, momentum, weightDecay, groups);
+                case "adam" -> Optimizers.adam(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
+                case "adamw" -> Optimizers.adamw(lr, beta1, beta2, eps, amsgrad, weightDecay, groups);
+                case "lars" -> Optimizers.lars(lr, momentum, weightDecay, trust, excludeBiases, groups);
+                case "lamb" -> Optimizers.lamb(lr, beta1, beta2, eps, weightDecay, excludeBiases, groups);
                 default -> throw new IllegalStateException(name);
             };
         }

@@ -1,7 +1,5 @@
-package dev.steepest.core.train;
+package dev.steepest.core.model;
 
-import dev.steepest.core.model.Model;
-import dev.steepest.core.model.ParameterGroup;
 import java.util.SplittableRandom;
 
 /** Initial parameters: zeros (textbook GD, reproducible), or seeded normal noise on the regularized groups. */

@@ -1,0 +1,20 @@
+package dev.steepest.core.score;
+
+/** The dot product of a weight row with a dense or sparse input row, in column order. */
+final class Dot {
+    private Dot() {
+    }
+
+    static double dot(double[] w, int[] indices, double[] values) {
+        double s = 0.0;
+        if (indices == null) {
+            if (values.length != w.length) {
+                throw new IllegalArgumentException("a row of " + values.length + " features; the model has " + w.length);
+            }
+            for (int j = 0; j < w.length; j++) s += w[j] * values[j];
+        } else {
+            for (int k = 0; k < indices.length; k++) s += w[indices[k]] * values[k];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.steepest.spark.data;
+
+import dev.steepest.spark.InputError;
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * CSV files to staged rows: the first line decides the columns (a header, or {@code _c0, _c1, ...}), the config's
+ * column references are resolved against them, and every line is split ({@link TextFields}) and checked once.
+ */
+final class CsvStager {
+    private CsvStager() {
+    }
+
+    /**
+     * Where the CSV columns go: indices into a line's fields. {@code header} is the first file's first line when
+     * the files have headers (each file's first line must equal it), null otherwise.
+     */
+    record Plan(char delimiter, String header, String[] names, int label, int weight, int[] features,
+                int[] categorical, boolean regression) implements Serializable {
+    }
+
+    /** Stages {@code files}; {@code train} non-null: a held-out set, which takes training's columns. */
+    static StagedInput stage(SparkSession spark, Configuration conf, List<Path> files, String key, String path,
+                             BlockLoader.Options opt, DataSpec train) {
+        char delimiter;
+        try {
+            delimiter = TextFields.delimiter(opt.delimiter());
+        } catch (IllegalArgumentException e) {
+            throw new InputError("data.delimiter: '" + opt.delimiter() + "' is not one character (or \\t)");
+        }
+        String first = null;
+        for (Path f : files) {
+            first = InputFiles.firstLine(conf, f);
+            if (first != null && !first.isBlank()) break;
+        }
+        if (first == null || first.isBlank()) throw new InputError(key + ": '" + path + "' has no rows");
+        String[] fields = TextFields.split(first, delimiter);
+        if (fields == null) throw new InputError(key + ": the first line of '" + path + "' has an unterminated quote");
+        String[] names = new String[fields.length];
+        for (int i = 0; i < names.length; i++) names[i] = opt.header() ? fields[i] : "_c" + i;
+        Columns cols = new Columns(names, key, path);
+        int label = cols.resolve("data.label", opt.labelColumn());
+        int weight = opt.weightColumn() == null ? -1 : cols.resolve("data.weight", opt.weightColumn());
+        int[] categorical;
+        int[] features;
+        if (train != null) {
+            categorical = cols.resolveAll(key, train.categoricalColumns());
+            features = cols.resolveAll(key, train.numericColumns());
+        } else {
+            categorical = cols.resolveAll("data.categorical", opt.categorical());
+            features = cols.features(opt, label, weight, categorical);
+        }
+        Plan plan = new Plan(delimiter, opt.header() ? InputFiles.stripBom(first) : null,
+                names, label, weight, features, categorical, !opt.classification());
+        JavaRDD<Row> rows = TextInput.lines(spark, conf, files).mapPartitionsWithInputSplit(
+                (split, it) -> lines(key, ((FileSplit) split).getPath().toString(), it, plan), true);
+        return new StagedInput(spark.createDataFrame(rows, StagedRows.schema(categorical.length)),
+                TextInput.partitions(spark, conf, files), key, path, conf, true,
+                features.length, cols.named(features), cols.named(categorical), false);
+    }
+
+    /** One split's lines to staged rows: the header line is checked and dropped, blank lines are dropped. */
+    static Iterator<Row> lines(String key, String file, Iterator<Tuple2<LongWritable, Text>> lines, Plan plan) {
+        return new TextInput.Lines(lines) {
+            @Override
+            Row parse(long offset, String line) {
+                if (offset == 0 && plan.header() != null) {
+                    if (!InputFiles.stripBom(line).equals(plan.header())) {
+                        throw new BadRecord(key, file, 0, true, BadRecord.HEADER, "header '"
+                                + TextFields.abbreviate(line) + "' differs from the first file's '"
+                                + TextFields.abbreviate(plan.header()) + "'");
+                    }
+                    return null;
+                }
+                if (line.isBlank()) return null;
+                return record(file, offset, offset == 0 ? InputFiles.stripBom(line) : line, plan);
+            }
+        };
+    }
+
+    static Row record(String file, long offset, String line, Plan plan) {
+        int cats = plan.categorical().length;
+        String[] fields = TextFields.split(line, plan.delimiter());
+        if (fields == null) return StagedRows.bad(file, offset, BadRecord.MALFORMED, "unterminated quote", cats);
+        if (fields.length != plan.names().length) {
+            return StagedRows.bad(file, offset, BadRecord.MALFORMED, "expected " + plan.names().length
+                    + " fields, found " + fields.length, cats);
+        }
+        String label = fields[plan.label()];
+        String p = Labels.stagingProblem(label, plan.regression());
+        if (p != null) {
+            return StagedRows.bad(file, offset, p, TextFields.detail(plan.names()[plan.label()], label, p), cats);
+        }
+        Double weight = null;
+        if (plan.weight() >= 0) {
+            String w = fields[plan.weight()];
+            String name = plan.names()[plan.weight()];
+            p = TextFields.problem(w);
+            if (p != null) return StagedRows.bad(file, offset, p, TextFields.detail(name, w, p), cats);
+            weight = TextFields.parse(w);
+            p = StagedRows.weightProblem(weight);
+            if (p != null) return StagedRows.bad(file, offset, p, StagedRows.weightDetail(name, weight), cats);
+        }
+        double[] x = new double[plan.features().length];
+        for (int j = 0; j < x.length; j++) {
+            String text = fields[plan.features()[j]];
+            double v = TextFields.parse(text);
+            if (!Double.isFinite(v)) {
+                p = TextFields.problem(text);
+                return StagedRows.bad(file, offset, p, TextFields.detail(plan.names()[plan.features()[j]], text, p),
+                        cats);
+            }
+            x[j] = v;
+        }
+        String[] categories = new String[cats];
+        for (int c = 0; c < cats; c++) {
+            String v = fields[plan.categorical()[c]];
+            if (v.isEmpty()) {
+                return StagedRows.bad(file, offset, BadRecord.MISSING_VALUE,
+                        TextFields.detail(plan.names()[plan.categorical()[c]], v, BadRecord.MISSING_VALUE), cats);
+            }
+            categories[c] = v;
+        }
+        return StagedRows.good(file, offset, label, weight, Vectors.dense(x), categories);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.steepest.spark.data;
+
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A data set read into {@link StagedRows}, with what its stager found out: the partitions it was read in,
+ * where it came from ({@code key}, {@code path}, and {@code conf} to turn a text offset into a line number),
+ * whether positions are text byte offsets ({@code textLines}) or row indices, the numeric feature count
+ * ({@code numericFeatures}; -1 when the largest LibSVM index decides it) and names ({@code numericNames}; null:
+ * f0, f1, ...), the categorical columns, and whether blocks are sparse.
+ */
+record StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
+                   boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
+                   boolean sparse) {
+}

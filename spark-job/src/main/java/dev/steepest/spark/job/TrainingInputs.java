@@ -1,0 +1,31 @@
+package dev.steepest.spark.job;
+
+import dev.steepest.spark.data.BlockLoader;
+import dev.steepest.spark.data.DataSpec;
+import dev.steepest.spark.data.TrainingData;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where a run's data sets come from: the files the config names ({@link #FILES}, the CLI), or DataFrames (the Spark ML
+ * Estimators). {@code key} is the config key of the data set ({@code data.train}, {@code data.test},
+ * {@code data.validation}) and {@code path} its value.
+ */
+public interface TrainingInputs {
+    TrainingData training(SparkSession spark, String key, String path, BlockLoader.Options options);
+
+    TrainingData heldOut(SparkSession spark, String key, String path, BlockLoader.Options options, DataSpec train);
+
+    /** The files of the config, through {@link BlockLoader}. */
+    TrainingInputs FILES = new TrainingInputs() {
+        @Override
+        public TrainingData training(SparkSession spark, String key, String path, BlockLoader.Options options) {
+            return BlockLoader.loadTraining(spark, key, path, options);
+        }
+
+        @Override
+        public TrainingData heldOut(SparkSession spark, String key, String path, BlockLoader.Options options,
+                                    DataSpec train) {
+            return BlockLoader.loadHeldOut(spark, key, path, options, train);
+        }
+    };
+}

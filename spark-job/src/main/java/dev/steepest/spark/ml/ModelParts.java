@@ -1,0 +1,63 @@
+package dev.steepest.spark.ml;
+
+import dev.steepest.core.score.LinearScorer;
+import dev.steepest.core.score.MlpScorer;
+import dev.steepest.core.score.Scorer;
+import dev.steepest.core.score.ScoringModel;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+
+/**
+ * What the two model classes share: a Spark {@link Vector} scored by the {@link Scorer}, and the parameters as
+ * Spark {@link Matrix} / {@link Vector} values.
+ */
+final class ModelParts {
+    private ModelParts() {
+    }
+
+    /** One MLP layer: {@code weights} is {@code n_out x n_in}, {@code activation} as model.json names it. */
+    public record Layer(Matrix weights, Vector bias, String activation) implements Serializable {
+    }
+
+    static double[] raw(ScoringModel model, Vector features) {
+        int d = model.numFeatures();
+        if (features.size() != d) {
+            throw new IllegalArgumentException("features: a vector of size " + features.size() + "; the model takes "
+                    + d + " features");
+        }
+        if (features instanceof SparseVector s) return model.scorer().raw(s.indices(), s.values());
+        return model.scorer().raw(null, ((DenseVector) features.toDense()).values());
+    }
+
+    static Matrix matrix(double[][] rows) {
+        int r = rows.length;
+        int c = r == 0 ? 0 : rows[0].length;
+        double[] colMajor = new double[r * c];
+        for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) colMajor[j * r + i] = rows[i][j];
+        return new DenseMatrix(r, c, colMajor);
+    }
+
+    static LinearScorer linear(ScoringModel model) {
+        if (model.scorer() instanceof LinearScorer l) return l;
+        throw new UnsupportedOperationException("an mlp model has layers(), not coefficients and intercepts");
+    }
+
+    static List<Layer> layers(ScoringModel model) {
+        if (!(model.scorer() instanceof MlpScorer mlp)) {
+            throw new UnsupportedOperationException("a " + model.type() + " model has coefficients and intercepts, "
+                    + "not layers()");
+        }
+        List<Layer> out = new ArrayList<>();
+        for (int l = 0; l < mlp.numLayers(); l++) {
+            out.add(new Layer(matrix(mlp.weights(l)), Vectors.dense(mlp.bias(l).clone()), mlp.activation(l)));
+        }
+        return out;
+    }
+}
