@@ -60,6 +60,11 @@ public final class SparkTestSupport {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
+    /** Where steepest's main classes live (core's and spark-job's target/classes, or jars). */
+    public static List<String> ourMainClassPath() {
+        return ourClassPath().subList(0, 2);
+    }
+
     /** Where our own classes live (target/classes directories or jars). */
     static List<String> ourClassPath() {
         List<String> cp = new ArrayList<>();

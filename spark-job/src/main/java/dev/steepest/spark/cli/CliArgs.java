@@ -23,7 +23,8 @@ public record CliArgs(String command, String config, List<String> sets, String o
             "",
             ScoringArgs.USAGE,
             "",
-            "exit codes: 0 ok, 1 internal failure, 2 bad input, 3 training diverged");
+            "exit codes: 0 ok, 1 internal failure, 2 bad input, 3 training diverged, 52 out of memory,",
+            "            130 / 143 stopped by SIGINT / SIGTERM (the model so far written; a second signal exits at once)");
 
     private static final String HINT = "; see 'steepest --help'";
 

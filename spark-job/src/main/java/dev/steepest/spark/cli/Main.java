@@ -7,12 +7,15 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.Errors;
 import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.job.TrainJob;
+import dev.steepest.spark.job.TrainingInputs;
 import dev.steepest.spark.output.RunDirectory;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
 import java.time.format.DateTimeFormatter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +29,10 @@ import org.apache.spark.sql.SparkSession;
 public final class Main {
     private Main() {
     }
+
+    private static final String OUT_OF_MEMORY_HINT = "%s; give the driver more heap with STEEPEST_DRIVER_MEMORY=8g "
+            + "(the launcher; spark.driver.memory or --driver-memory under spark-submit) and executors more with "
+            + "spark.executor.memory, or lower train.batch-size / use data.precision = float32";
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -47,6 +54,11 @@ public final class Main {
         for (String a : args) verbose |= a.equals("--verbose");
         RunDirectory dir = null;
         SparkSession spark = null;
+        StopSignals signals = StopSignals.install(err);
+        Thread exitWatch = new Thread(() -> err.println("steepest: " + OUT_OF_MEMORY_HINT.replace("%s",
+                "Spark ended the JVM during the run: exit code 52 is Spark's for a thread out of memory (50 for "
+                + "another uncaught error, logged above)")));
+        Runtime.getRuntime().addShutdownHook(exitWatch);
         try {
             CliArgs cli = CliArgs.parse(args);
             if (cli.help()) {
@@ -60,19 +72,36 @@ public final class Main {
             checkInputsExist(cfg);
 
             spark = SparkSessions.create(cfg);
+            SparkSession session = spark;
+            signals.beforeTraining(() -> session.sparkContext().cancelAllJobs());
+            if (signals.received() != null) return stoppedBeforeTraining(signals, err);
             dir = RunDirectory.open(outDir, cli.overwrite());
-            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, dir, out, start);
+            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, TrainingInputs.FILES, dir, out, start,
+                    List.of(signals.listener()));
             dir.commit();
             out.println("outputs: " + dir.target());
             if (cli.report()) dev.steepest.spark.report.ReportCommand.run(
                     new String[] {"report", dir.target().toString()}, out, err);
+            String stop = outcome.result().stopReason();
+            if (signals.received() != null && stop.equals(signals.received().toLowerCase(Locale.ROOT))) {
+                err.println("steepest: stopped by " + signals.received() + " after step " + outcome.result().iterations()
+                        + String.format(Locale.ROOT, " (%.4g epochs)", outcome.result().epochs())
+                        + "; the model so far is in " + dir.target() + " (stop_reason " + stop + ")");
+                return signals.exitCode();
+            }
             if (outcome.result().diverged()) {
                 err.println("steepest: training diverged at " + outcome.result().divergenceMessage()
                         + "; the last good parameters are in " + dir.target().resolve("model.json"));
                 return ExitCode.DIVERGED;
             }
             return ExitCode.OK;
+        } catch (OutOfMemoryError e) {
+            err.println("steepest: " + OUT_OF_MEMORY_HINT.replace("%s", "out of memory on the driver (" + e.getMessage()
+                    + ")"));
+            if (verbose) e.printStackTrace(err);
+            return ExitCode.OUT_OF_MEMORY;
         } catch (Exception e) { // Spark's exceptions are checked in Java's eyes but thrown from Scala
+            if (signals.received() != null) return stoppedBeforeTraining(signals, err);
             RuntimeException cause = Errors.inputErrorOr(e, "input");
             if (cause instanceof InputError) {
                 err.println("steepest: error: " + cause.getMessage());
@@ -85,7 +114,19 @@ public final class Main {
         } finally {
             if (dir != null) dir.abort();
             if (spark != null) spark.stop();
+            signals.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitWatch);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook says why
+            }
         }
+    }
+
+    private static int stoppedBeforeTraining(StopSignals signals, PrintStream err) {
+        err.println("steepest: stopped by " + signals.received() + " before the outputs were complete; nothing was "
+                + "written");
+        return signals.exitCode();
     }
 
     /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */

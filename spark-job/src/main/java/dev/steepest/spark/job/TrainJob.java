@@ -56,12 +56,18 @@ public final class TrainJob {
      */
     public static Outcome run(SparkSession spark, JobConfig cfg, RunDirectory out, PrintStream console,
                               long startNanos) {
-        return run(spark, cfg, TrainingInputs.FILES, out, console, startNanos);
+        return run(spark, cfg, TrainingInputs.FILES, out, console, startNanos, List.of());
     }
 
     /** As above, with the data sets read by {@code inputs} (the Spark ML Estimators stage DataFrames). */
     public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
                               PrintStream console, long startNanos) {
+        return run(spark, cfg, inputs, out, console, startNanos, List.of());
+    }
+
+    /** As above, with {@code extra} listeners on the training loop (the CLI's stop on a signal). */
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
@@ -126,6 +132,7 @@ public final class TrainJob {
                             + e.lrFactor() + " from now on");
                 }
             });
+            listeners.addAll(extra);
             DeadGradientWarning deadGradients = new DeadGradientWarning(console);
             listeners.add(deadGradients);
             if (out != null) {

@@ -23,6 +23,15 @@ public final class Json {
         }
     }
 
+    /** {@code value} as pretty-printed JSON bytes (what {@link #write} writes). */
+    public static byte[] bytes(Object value) {
+        try {
+            return PRETTY.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String line(Object value) {
         try {
             return LINE.writeValueAsString(value);

@@ -8,12 +8,15 @@ import dev.steepest.core.train.TrainingListener;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +28,8 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     private final BufferedWriter out;
     private final boolean steps;
     private final Function<Evaluation, Map<String, Object>> validationMetrics;
+    private final Consumer<IOException> onFailure;
+    private boolean failed;
 
     public MetricsWriter(Path file, boolean steps) {
         this(file, steps, e -> Map.of("loss", e.meanLoss()));
@@ -32,13 +37,29 @@ public final class MetricsWriter implements TrainingListener, Closeable {
 
     /** {@code validationMetrics} turns an epoch's validation evaluation into its {@code "validation"} object. */
     public MetricsWriter(Path file, boolean steps, Function<Evaluation, Map<String, Object>> validationMetrics) {
-        try {
-            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(open(file), steps, validationMetrics, e -> {
+            throw new UncheckedIOException("cannot write " + file, e);
+        });
+    }
+
+    /**
+     * Writes to {@code stream}; a failed write (a full disk) goes to {@code onFailure} once and ends the metrics,
+     * not the run (the run's output directory reports it, {@link RunDirectory#failed}).
+     */
+    public MetricsWriter(OutputStream stream, boolean steps, Function<Evaluation, Map<String, Object>> validationMetrics,
+                         Consumer<IOException> onFailure) {
+        this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
         this.steps = steps;
         this.validationMetrics = validationMetrics;
+        this.onFailure = onFailure;
+    }
+
+    private static OutputStream open(Path file) {
+        try {
+            return Files.newOutputStream(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     @Override
@@ -87,28 +108,35 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     }
 
     private void write(Map<String, Object> m) {
+        if (failed) return;
         try {
             out.write(Json.line(m));
             out.write('\n');
         } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+            fail(ex);
         }
     }
 
     private void flush() {
+        if (failed) return;
         try {
             out.flush();
         } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+            fail(ex);
         }
+    }
+
+    private void fail(IOException e) {
+        failed = true;
+        onFailure.accept(e);
     }
 
     @Override
     public void close() {
         try {
-            out.close();
+            if (!failed) out.close();
         } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+            fail(ex);
         }
     }
 }

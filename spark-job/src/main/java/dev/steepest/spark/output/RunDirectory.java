@@ -42,6 +42,8 @@ public final class RunDirectory {
 
     private static final java.util.function.Function<Path, String> OLD_PREFIX =
             p -> "." + p.getFileName() + ".old-";
+    /** In a temporary directory: who writes it ({@link TempOwner}); removed just before the commit's rename. */
+    static final String OWNER = ".owner";
 
     private RunDirectory(Path target, Path temp) {
         this.target = target;
@@ -70,6 +72,7 @@ public final class RunDirectory {
         try {
             Files.createDirectories(parent);
             Path temp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+            Files.writeString(temp.resolve(OWNER), TempOwner.current());
             return new RunDirectory(abs, temp);
         } catch (IOException e) {
             throw new InputError("--out: cannot create '" + dir + "': " + e.getMessage(), e);
@@ -106,6 +109,7 @@ public final class RunDirectory {
 
     /** Commit step 2: the temporary directory to the target name. */
     void moveNewIn() throws IOException {
+        Files.deleteIfExists(temp.resolve(OWNER));
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
     }
@@ -119,12 +123,14 @@ public final class RunDirectory {
      * Repairs what a run killed during {@link #commit()} left: when {@code dir} is missing and a
      * {@code .NAME.old-*} sibling exists, the most recent one is renamed back to {@code dir}; when {@code dir}
      * exists, {@code .NAME.old-*} siblings (already replaced) are deleted. Temporary {@code .NAME.tmp-*}
-     * directories are left alone: they may belong to a run still in progress.
+     * directories of runs that are gone (killed, or stopped by a second signal) are deleted; those of runs that
+     * may still be in progress are left alone ({@link TempOwner#isStale}).
      */
     public static void recover(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || !Files.isDirectory(parent)) return;
+        removeStaleTemps(parent, "." + abs.getFileName() + ".tmp-");
         String prefix = OLD_PREFIX.apply(abs);
         List<Path> olds = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
@@ -146,6 +152,19 @@ public final class RunDirectory {
             }
         }
         for (Path o : olds) deleteTree(o);
+    }
+
+    private static void removeStaleTemps(Path parent, String prefix) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
+                .startsWith(prefix))) {
+            for (Path t : s) {
+                Path owner = t.resolve(OWNER);
+                String text = Files.isReadable(owner) ? Files.readString(owner) : null;
+                if (TempOwner.isStale(text, Files.getLastModifiedTime(t).toMillis())) deleteTree(t);
+            }
+        } catch (IOException e) {
+            // best effort: a leftover hidden directory is harmless
+        }
     }
 
     private static long millisOf(Path old) {
