@@ -181,7 +181,7 @@ public final class TrainingLoop {
             if (stopReason != null || state.epoch().weightSum() == 0.0) break;
             EpochEnd.Outcome end = epochEnd.finish(state, seconds(run.startNanos()));
             for (TrainingListener l : listeners) l.onEpoch(end.record());
-            state = end.state();
+            state = end.state().startEpoch(epoch + 1); // this epoch is over: a state saved now resumes in the next
             stopReason = end.stopReason();
         }
         return result(run, state, stopReason, divergence);

@@ -138,6 +138,34 @@ class ResumeTest {
     }
 
     @Test
+    void aFinishedRunsFinalStateGoesOnForMoreEpochsAsIfTheRunHadBeenLongerWithoutRepeatingAnEpochEnd() throws Exception {
+        // plateau and early-stopping counters live in the epoch ends: a repeated end would change them
+        Model m = LinearModel.logisticRegression(D, true);
+        TrainingOptions o = TrainingOptions.defaults()
+                .withPlateau(plan -> new ReduceOnPlateau(plan.effectiveLr(), ReduceOnPlateau.Mode.MIN, 0.5, 0, 1e-1,
+                        ReduceOnPlateau.ThresholdMode.REL, 0, 0.0))
+                .withValidation(new LocalValidator(validation(), m), new EarlyStopping(50, 0.0));
+        OptimizerFactory sgd = (s, g) -> Optimizers.sgd(s, 0.9, 0, false, 0, g);
+        List<dev.steepest.core.train.EpochRecord> longEpochs = new ArrayList<>();
+        TrainingListener epochs = new TrainingListener() {
+            @Override public void onEpoch(dev.steepest.core.train.EpochRecord e) { longEpochs.add(e); }
+        };
+        TrainingResult longer = new TrainingLoop(new LocalGradientSource(train(), m), m, settings(32, 5, 0.05), sgd,
+                List.of(epochs), o).run(new double[m.numParameters()]);
+        TrainingResult first = new Setup(m, settings(32, 3, 0.05), sgd, o).run(new Tape(), null);
+        Tape rest = new Tape();
+        List<dev.steepest.core.train.EpochRecord> restEpochs = new ArrayList<>();
+        TrainingResult resumed = new TrainingLoop(new LocalGradientSource(train(), m), m, settings(32, 5, 0.05), sgd,
+                List.of(rest, new TrainingListener() {
+                    @Override public void onEpoch(dev.steepest.core.train.EpochRecord e) { restEpochs.add(e); }
+                }), o).run(new double[m.numParameters()], new Resume(first.state(), first.trainSeconds()));
+        assertArrayEquals(longer.params(), resumed.params(), 0.0);
+        assertEquals(2, restEpochs.size(), "epochs 4 and 5 only");
+        assertEquals(longEpochs.get(4).meanLoss(), restEpochs.get(1).meanLoss(), 0.0);
+        assertEquals(longer.iterations(), resumed.iterations());
+    }
+
+    @Test
     void everyOptimizersStateSurvivesTheCheckpointFormat() throws Exception {
         List<OptimizerFactory> optimizers = List.of(
                 (s, g) -> Optimizers.sgd(s, 0.9, 0.1, false, 1e-3, g),
