@@ -97,9 +97,12 @@ public final class ConfigSchema {
         real("regularization.l2", 0.0, 0, false, INF, false,
                 "L2 penalty l2/2 ||w||^2 added to the objective and its gradient.");
         real("regularization.l1", 0.0, 0, false, INF, false, "L1 penalty l1 ||w||_1 by proximal soft-thresholding "
-                + "after each step (exact zeros); with l2 too this is the elastic net.");
+                + "after each step, in the optimizer's metric (threshold = each coordinate's step times l1), so every "
+                + "optimizer settles at the L1 optimum with its exact zeros; with l2 too this is the elastic net. "
+                + "Refused with a decoupled decay and centered rmsprop.");
         real("regularization.decoupled-weight-decay", 0.0, 0, false, INF, false,
-                "Decoupled decay for any optimizer: theta <- theta + update - lr(t) wd theta (Loshchilov & Hutter 2019).");
+                "Decoupled decay for any optimizer: theta <- theta + update - lr(t) wd theta (Loshchilov & Hutter 2019); "
+                        + "not with regularization.l1 (use regularization.l2).");
         bool("regularization.include-intercepts", false, "Also regularize and decay intercepts and biases.");
         // learning-rate schedule (counts in epochs, converted to steps)
         word("schedule.name", "constant", "Learning-rate schedule, stepped every iteration.", "constant", "step",

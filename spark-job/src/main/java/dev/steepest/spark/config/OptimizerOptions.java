@@ -58,6 +58,7 @@ public final class OptimizerOptions {
             }
         }
         if ("lbfgs".equals(name)) checkLbfgs(cfg);
+        else if (cfg.doubleValue("regularization.l1") > 0) checkL1(cfg, name);
         if (takes.containsKey("optimizer.nesterov") && bool(cfg, "optimizer.nesterov")
                 && (number(cfg, "optimizer.momentum") <= 0 || number(cfg, "optimizer.dampening") != 0)) {
             throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
@@ -102,6 +103,35 @@ public final class OptimizerOptions {
                         + "each step; its options: optimizer.history, the train.tolerance.* keys, "
                         + "train.epochs, train.max-iterations, regularization.l1 / l2)");
             }
+        }
+    }
+
+    /**
+     * With {@code regularization.l1 > 0} the loop takes the proximal step in the optimizer's own metric, so that
+     * the run settles at the L1 optimum (README, "L1 with every optimizer"). Three settings would move that
+     * fixed point whatever the prox does, and are refused: a decay outside the objective (decoupled: AdamW's and
+     * LAMB's {@code weight-decay}, {@code regularization.decoupled-weight-decay}), whose pull on {@code w} is
+     * not the gradient of any fixed penalty; and centered RMSProp, whose denominator
+     * {@code sqrt(v - mean(g)^2)} goes to 0 once the gradient is constant, so that it never settles.
+     */
+    private static void checkL1(JobConfig cfg, String name) {
+        String l1 = "regularization.l1 = " + cfg.string("regularization.l1");
+        if (cfg.doubleValue("regularization.decoupled-weight-decay") > 0) {
+            throw new InputError("regularization.decoupled-weight-decay: does not combine with " + l1 + " (a decay "
+                    + "outside the objective moves the run off the L1 optimum); for the elastic net set "
+                    + "regularization.l2 instead, which every optimizer takes");
+        }
+        if (("adamw".equals(name) || "lamb".equals(name)) && number(cfg, "optimizer.weight-decay") > 0) {
+            throw new InputError("optimizer.weight-decay: " + name + "'s decoupled decay (" + number(cfg,
+                    "optimizer.weight-decay") + (cfg.isExplicit("optimizer.weight-decay") ? "" : ", its default")
+                    + ") does not combine with " + l1 + " (it moves the run off the L1 optimum); set "
+                    + "optimizer.weight-decay = 0, or use regularization.l2 for the elastic net"
+                    + ("adamw".equals(name) ? ", or optimizer.name = adam" : ""));
+        }
+        if ("rmsprop".equals(name) && bool(cfg, "optimizer.centered")) {
+            throw new InputError("optimizer.centered: centered rmsprop does not settle with " + l1 + " (its "
+                    + "denominator sqrt(v - mean(g)^2) goes to 0 at a fixed point); set optimizer.centered = false, "
+                    + "or use adam or lbfgs");
         }
     }
 
