@@ -156,6 +156,11 @@ public final class ConfigSchema {
                 + "the validation loss, and keep the best epoch's parameters (needs a validation set).");
         real("train.early-stopping.min-delta", 0.0, 0, false, INF, false,
                 "The smallest decrease of the validation loss that counts as an improvement.");
+        word("train.line-search", "none", "Full-batch gradient descent: none (the scheduled rate), or armijo: "
+                + "backtrack from the scheduled rate, t <- shrink t, until f(w - t g) <= f(w) - c1 t ||g||^2 "
+                + "(needs train.batch-size = full and plain sgd).", "none", "armijo");
+        real("train.armijo.c1", 1e-4, 0, true, 1, true, "armijo: the sufficient-decrease constant c1.");
+        real("train.armijo.shrink", 0.5, 0, true, 1, true, "armijo: the factor a rejected trial step is multiplied by.");
         word("train.on-divergence", "stop", "On a diverging step: stop (exit 3, last good parameters saved), or back "
                 + "off: restore the last good state and halve the rate for the rest of the run.", "stop", "backoff");
         integer("train.max-backoffs", 5L, 0, INF, "Backoffs allowed before the run stops as diverged.");

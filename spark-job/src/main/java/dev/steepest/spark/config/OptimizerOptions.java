@@ -59,6 +59,7 @@ public final class OptimizerOptions {
         }
         if ("lbfgs".equals(name)) checkLbfgs(cfg);
         else if (cfg.doubleValue("regularization.l1") > 0) checkL1(cfg, name);
+        checkLineSearch(cfg, name);
         if (takes.containsKey("optimizer.nesterov") && bool(cfg, "optimizer.nesterov")
                 && (number(cfg, "optimizer.momentum") <= 0 || number(cfg, "optimizer.dampening") != 0)) {
             throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
@@ -132,6 +133,46 @@ public final class OptimizerOptions {
             throw new InputError("optimizer.centered: centered rmsprop does not settle with " + l1 + " (its "
                     + "denominator sqrt(v - mean(g)^2) goes to 0 at a fixed point); set optimizer.centered = false, "
                     + "or use adam or lbfgs");
+        }
+    }
+
+    /**
+     * {@code train.line-search = armijo} backtracks plain full-batch gradient descent on the objective itself: every
+     * row, the step {@code -t g}, and nothing that changes the step or the objective outside of it.
+     */
+    private static void checkLineSearch(JobConfig cfg, String name) {
+        boolean armijo = "armijo".equals(cfg.string("train.line-search"));
+        for (String k : List.of("train.armijo.c1", "train.armijo.shrink")) {
+            if (cfg.isExplicit(k) && !armijo) throw new InputError(k + ": only applies with train.line-search = armijo");
+        }
+        if (!armijo) return;
+        if (!"full".equals(cfg.string("train.batch-size"))) {
+            throw new InputError("train.line-search: armijo needs train.batch-size = full (it compares the objective "
+                    + "on every row); for mini-batches use a schedule");
+        }
+        if (!"sgd".equals(name) && !"momentum".equals(name) && !"nesterov".equals(name)
+                || number(cfg, "optimizer.momentum") != 0.0) {
+            throw new InputError("train.line-search: armijo is for gradient descent, optimizer.name = sgd with "
+                    + "optimizer.momentum = 0 (not " + name + ("lbfgs".equals(name) ? ", whose strong-Wolfe line "
+                    + "search is built in)" : "); for curvature use optimizer.name = lbfgs"));
+        }
+        if (number(cfg, "optimizer.weight-decay") != 0.0) {
+            throw new InputError("optimizer.weight-decay: not with train.line-search = armijo (the decay is not in "
+                    + "the objective the search checks); use regularization.l2");
+        }
+        if (cfg.doubleValue("regularization.decoupled-weight-decay") != 0.0) {
+            throw new InputError("regularization.decoupled-weight-decay: not with train.line-search = armijo (the "
+                    + "decay is not in the objective the search checks); use regularization.l2");
+        }
+        if (cfg.doubleValue("regularization.l1") > 0) {
+            throw new InputError("regularization.l1: not with train.line-search = armijo (its condition is for a "
+                    + "smooth objective); for L1 use optimizer.name = lbfgs (OWL-QN)");
+        }
+        for (String k : List.of("clip.value", "clip.norm")) {
+            if (cfg.has(k)) {
+                throw new InputError(k + ": not with train.line-search = armijo (the search steps along the "
+                        + "gradient itself, and picks its length)");
+            }
         }
     }
 
