@@ -71,6 +71,7 @@ public final class TrainJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
+        WarmStart.Source warm = inputs.initialModel(spark, cfg);
         TrainingData train = inputs.training(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
@@ -111,6 +112,8 @@ public final class TrainJob {
                 throw new InputError("train.batch-size: " + settings.batchSize() + " is larger than the data set ("
                         + train.numRows() + " rows); use 'full' for batch gradient descent");
             }
+            double[] initial = warm == null ? RunComponents.initialParameters(cfg, model)
+                    : WarmStart.parameters(warm, model);
             long threshold = cfg.longValue("train.broadcast-threshold-bytes");
             steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println);
             GradientSource source = steps.source();
@@ -156,9 +159,10 @@ public final class TrainJob {
             }
             console.println(RunComponents.describe(cfg));
             LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
-            TrainingResult result = lbfgs != null ? lbfgs.run(RunComponents.initialParameters(cfg, model))
+            if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
+            TrainingResult result = lbfgs != null ? lbfgs.run(initial)
                     : new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners, loopOptions)
-                            .run(RunComponents.initialParameters(cfg, model));
+                            .run(initial);
             if (metrics != null) metrics.close();
 
             double[] params = result.params();

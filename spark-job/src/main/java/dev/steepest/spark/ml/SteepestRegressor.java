@@ -8,9 +8,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
@@ -75,6 +73,21 @@ public final class SteepestRegressor
     public SteepestRegressor setWeightCol(String v) { return put(weightCol(), v); }
     public SteepestRegressor setValidationIndicatorCol(String v) { return put(validationIndicatorCol(), v); }
 
+    /**
+     * Warm start: {@code fit} starts from {@code model}'s parameters instead of the initializer's, as
+     * {@code model.init-from} does for the CLI (same path; the shapes must match, else an input error names both).
+     * Copies and saved Estimators keep it. Not with {@code modelInitFrom} set too.
+     */
+    public SteepestRegressor setInitialModel(SteepestRegressionModel model) {
+        support.setInitialModel(model);
+        return this;
+    }
+
+    /** Whether {@link #setInitialModel} was called. */
+    public boolean hasInitialModel() {
+        return support.hasInitialModel();
+    }
+
     /** Sets the Param of a config key, e.g. {@code setConfig("optimizer.name", "adam")}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public SteepestRegressor setConfig(String key, Object value) {
@@ -101,16 +114,18 @@ public final class SteepestRegressor
 
     @Override
     public SteepestRegressor copy(ParamMap extra) {
-        return defaultCopy(extra);
+        SteepestRegressor copy = defaultCopy(extra);
+        support.copyInitialModelTo(copy.support);
+        return copy;
     }
 
     @Override
     public MLWriter write() {
-        return new DefaultParamsWriter(this);
+        return support.writer(this);
     }
 
     public static MLReader<SteepestRegressor> read() {
-        return new DefaultParamsReader<>();
+        return EstimatorSupport.reader(e -> e.support);
     }
 
     public static SteepestRegressor load(String path) {
