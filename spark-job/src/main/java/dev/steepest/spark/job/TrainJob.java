@@ -45,9 +45,12 @@ public final class TrainJob {
     private TrainJob() {
     }
 
-    /** What a run produced; {@code summary} and {@code model} are what summary.json and model.json hold. */
+    /**
+     * What a run produced; {@code summary} and {@code modelJson} are what summary.json and model.json hold,
+     * {@code epochHistory} every epoch's record in order (the Spark ML models' training summary).
+     */
     public record Outcome(TrainingResult result, Model model, DataSpec spec, Map<String, Object> summary,
-                          Map<String, Object> modelJson) {
+                          Map<String, Object> modelJson, List<dev.steepest.core.train.EpochRecord> epochHistory) {
     }
 
     /**
@@ -135,6 +138,13 @@ public final class TrainJob {
                             + e.lrFactor() + " from now on");
                 }
             });
+            List<dev.steepest.core.train.EpochRecord> epochHistory = new ArrayList<>();
+            listeners.add(new TrainingListener() {
+                @Override
+                public void onEpoch(dev.steepest.core.train.EpochRecord e) {
+                    epochHistory.add(e);
+                }
+            });
             listeners.addAll(extra);
             DeadGradientWarning deadGradients = new DeadGradientWarning(console);
             listeners.add(deadGradients);
@@ -206,7 +216,7 @@ public final class TrainJob {
                             + d.skipped().toString().replaceAll("[{}]", "").replace("=", " "));
                 }
             }
-            return new Outcome(result, model, train.spec(), summary, modelJson);
+            return new Outcome(result, model, train.spec(), summary, modelJson, List.copyOf(epochHistory));
         } finally {
             if (steps != null) steps.close();
             if (metrics != null) metrics.close();

@@ -175,8 +175,8 @@ final class EstimatorSupport implements Serializable {
         return ConfigSchema.validate(ConfigFactory.parseMap(m, "the Estimator's Params"), Map.of());
     }
 
-    /** Trains on {@code dataset} and returns model.json's text. */
-    String fit(Params owner, Dataset<?> dataset, String modelType, String featuresCol, String labelCol,
+    /** Trains on {@code dataset}: model.json's text is {@code ModelJson.text(outcome.modelJson())}. */
+    TrainJob.Outcome fit(Params owner, Dataset<?> dataset, String modelType, String featuresCol, String labelCol,
                Map<String, Object> implied) {
         boolean concurrent = ACTIVE_FITS.incrementAndGet() > 1;
         try {
@@ -194,8 +194,7 @@ final class EstimatorSupport implements Serializable {
                     + initialModelUid + "'", ModelJson.parse(initialModelJson, "initialModel"));
             TrainingInputs inputs = frames(train, validation, warm);
             PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-            TrainJob.Outcome o = TrainJob.run(spark, cfg, inputs, null, quiet, System.nanoTime());
-            return ModelJson.text(o.modelJson());
+            return TrainJob.run(spark, cfg, inputs, null, quiet, System.nanoTime());
         } finally {
             ACTIVE_FITS.decrementAndGet();
         }

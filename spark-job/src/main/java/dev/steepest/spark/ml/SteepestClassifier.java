@@ -1,5 +1,6 @@
 package dev.steepest.spark.ml;
 
+import dev.steepest.spark.job.TrainJob;
 import java.util.Map;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -109,8 +110,10 @@ public final class SteepestClassifier
         if (!type.equals("logistic") && !type.equals("hinge") && !type.equals("softmax") && !type.equals("mlp")) {
             throw new IllegalArgumentException("modelType: '" + type + "' is not a classifier; use SteepestRegressor");
         }
-        String json = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(), Map.of());
-        return copyValues(new SteepestClassificationModel(uid, json), ParamMap.empty());
+        TrainJob.Outcome fitted = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(), Map.of());
+        SteepestClassificationModel m = new SteepestClassificationModel(uid, ModelJson.text(fitted.modelJson()));
+        m.setSummary(new SteepestTrainingSummary(fitted));
+        return copyValues(m, ParamMap.empty());
     }
 
     @Override

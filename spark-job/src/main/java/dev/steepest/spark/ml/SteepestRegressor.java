@@ -1,5 +1,6 @@
 package dev.steepest.spark.ml;
 
+import dev.steepest.spark.job.TrainJob;
 import java.util.Map;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.linalg.Vector;
@@ -107,9 +108,11 @@ public final class SteepestRegressor
         if (!type.equals("linear") && !type.equals("huber") && !type.equals("mlp")) {
             throw new IllegalArgumentException("modelType: '" + type + "' is not a regressor; use SteepestClassifier");
         }
-        String json = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(),
+        TrainJob.Outcome fitted = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(),
                 type.equals("mlp") ? Map.of("model.head", "squared") : Map.of()); // the regression head
-        return copyValues(new SteepestRegressionModel(uid, json), ParamMap.empty());
+        SteepestRegressionModel m = new SteepestRegressionModel(uid, ModelJson.text(fitted.modelJson()));
+        m.setSummary(new SteepestTrainingSummary(fitted));
+        return copyValues(m, ParamMap.empty());
     }
 
     @Override
