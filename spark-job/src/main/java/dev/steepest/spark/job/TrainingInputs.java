@@ -15,6 +15,14 @@ public interface TrainingInputs {
 
     TrainingData heldOut(SparkSession spark, String key, String path, BlockLoader.Options options, DataSpec train);
 
+    /**
+     * The end of a run's use of {@code data} (one this source returned, or a part of one): unpersists it. A source
+     * that shares its data sets between runs ({@code steepest compare}) keeps its own and releases them later.
+     */
+    default void release(TrainingData data) {
+        data.release();
+    }
+
     /** The files of the config, through {@link BlockLoader}. */
     TrainingInputs FILES = new TrainingInputs() {
         @Override
