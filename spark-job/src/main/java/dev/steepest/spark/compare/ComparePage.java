@@ -50,13 +50,13 @@ final class ComparePage {
         int width = Math.max(14, configs.stream().mapToInt(c -> c.get("label").toString().length()).max().orElse(0));
         String row = "  %-" + width + "s %3s %12s %12s %12s %12s%n";
         List<String> metrics = new ArrayList<>(headline(comparison));
-        metrics.add("wall_seconds");
+        metrics.addAll(List.of("wall_seconds", "train_seconds"));
         for (String metric : metrics) {
             s.append(metric.equals("epochs_to_target") ? "epochs to reach training loss "
                     + ((Map<String, Object>) comparison.get("command")).get("target_loss") : metric).append('\n');
             s.append(String.format(Locale.ROOT, row, "configuration", "n", "mean", "std", "min", "max"));
             for (int i = 0; i < configs.size(); i++) {
-                Map<String, Object> st = metric.equals("wall_seconds")
+                Map<String, Object> st = Comparison.TIMING.contains(metric)
                         ? (Map<String, Object>) ((List<Map<String, Object>>) timing.get("configurations")).get(i).get(metric)
                         : (Map<String, Object>) ((Map<String, Object>) configs.get(i).get("metrics")).get(metric);
                 if (st == null) continue;
