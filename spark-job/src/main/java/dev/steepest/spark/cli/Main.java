@@ -48,6 +48,9 @@ public final class Main {
             case "report" -> {
                 return dev.steepest.spark.report.ReportCommand.run(args, out, err);
             }
+            case "compare" -> {
+                return dev.steepest.spark.compare.CompareCommand.run(args, out, err);
+            }
             case "predict", "evaluate" -> {
                 return ScoringCommands.run(args, out, err);
             }
@@ -163,12 +166,15 @@ public final class Main {
         return conf;
     }
 
-    /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
-    private static void checkInputsExist(JobConfig cfg) {
+    /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
+    public static void checkInputsExist(JobConfig cfg) {
         Configuration conf = hadoopConf(cfg.sparkSettings());
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
         if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());
+        if (cfg.has("model.init-from")) {
+            dev.steepest.spark.job.WarmStart.read(conf, "model.init-from", cfg.string("model.init-from"));
+        }
     }
 
     private static Path outputDirectory(CliArgs cli, JobConfig cfg) {
