@@ -85,7 +85,12 @@ public final class CheckpointStore {
         for (Map.Entry<?, ?> e : manifest.entrySet()) {
             String f = fs.child(path, (String) e.getKey());
             if (!fs.exists(f)) return null;
-            byte[] bytes = fs.read(f);
+            byte[] bytes;
+            try {
+                bytes = fs.read(f);
+            } catch (IOException unreadable) { // e.g. Hadoop's own checksum caught a torn or flipped file
+                return null;
+            }
             Map<?, ?> want = (Map<?, ?>) e.getValue();
             if (((Number) want.get("bytes")).longValue() != bytes.length
                     || ((Number) want.get("crc32c")).longValue() != crc(bytes)) {
@@ -96,15 +101,18 @@ public final class CheckpointStore {
         return files;
     }
 
-    /** Deletes all but the newest {@code keep} complete checkpoints, and incomplete ones older than those. */
+    /**
+     * Deletes all but the newest {@code keep} complete checkpoints, and incomplete ones (killed writes) older than
+     * the newest complete one.
+     */
     public void prune(int keep) throws IOException {
         List<String> done = complete();
         for (int i = keep; i < done.size(); i++) fs.delete(done.get(i));
         if (done.isEmpty()) return;
-        String oldestKept = done.get(Math.min(keep, done.size()) - 1);
+        String newest = done.get(0);
         for (String name : fs.list(dir)) {
             String c = fs.child(dir, name);
-            if (name.startsWith(PREFIX) && c.compareTo(oldestKept) < 0 && !fs.exists(fs.child(c, MANIFEST))) {
+            if (name.startsWith(PREFIX) && c.compareTo(newest) < 0 && !fs.exists(fs.child(c, MANIFEST))) {
                 fs.delete(c);
             }
         }
