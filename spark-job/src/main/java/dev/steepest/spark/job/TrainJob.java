@@ -95,6 +95,7 @@ public final class TrainJob {
                 double[] cls = train.spec().classes();
                 ValidationSplit.Parts parts = ValidationSplit.split(train, cfg.doubleValue("data.validation-fraction"),
                         cfg.longValue("train.seed"), cls == null ? 1 : cls.length, cfg.bool("data.truncate-lineage"));
+                inputs.release(loadedTrain); // both parts are cached: the whole set is not needed (unless shared)
                 train = parts.train();
                 validation = parts.validation();
                 cached.add(train);
@@ -220,7 +221,7 @@ public final class TrainJob {
         } finally {
             if (steps != null) steps.close();
             if (metrics != null) metrics.close();
-            for (TrainingData d : cached) d.release();
+            for (TrainingData d : cached) inputs.release(d);
         }
     }
 

@@ -23,6 +23,14 @@ public interface TrainingInputs {
                 cfg.string("model.init-from"));
     }
 
+    /**
+     * The end of a run's use of {@code data} (one this source returned, or a part of one): unpersists it. A source
+     * that shares its data sets between runs ({@code steepest compare}) keeps its own and releases them later.
+     */
+    default void release(TrainingData data) {
+        data.release();
+    }
+
     /** The files of the config, through {@link BlockLoader}. */
     TrainingInputs FILES = new TrainingInputs() {
         @Override
