@@ -44,6 +44,9 @@ public final class Main {
             case "report" -> {
                 return dev.steepest.spark.report.ReportCommand.run(args, out, err);
             }
+            case "compare" -> {
+                return dev.steepest.spark.compare.CompareCommand.run(args, out, err);
+            }
             case "predict", "evaluate" -> {
                 return ScoringCommands.run(args, out, err);
             }
@@ -129,8 +132,8 @@ public final class Main {
         return signals.exitCode();
     }
 
-    /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
-    private static void checkInputsExist(JobConfig cfg) {
+    /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
+    public static void checkInputsExist(JobConfig cfg) {
         Configuration conf = new Configuration();
         cfg.sparkSettings().forEach((k, v) -> {
             if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v);
@@ -138,6 +141,9 @@ public final class Main {
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
         if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());
+        if (cfg.has("model.init-from")) {
+            dev.steepest.spark.job.WarmStart.read(conf, "model.init-from", cfg.string("model.init-from"));
+        }
     }
 
     private static Path outputDirectory(CliArgs cli, JobConfig cfg) {

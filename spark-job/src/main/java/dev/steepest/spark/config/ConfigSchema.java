@@ -68,6 +68,9 @@ public final class ConfigSchema {
         word("model.init", "zeros", "Initial parameters: zeros, or N(0, init-std^2) weights seeded by train.seed.",
                 "zeros", "normal");
         real("model.init-std", 0.01, 0, true, INF, false, "Standard deviation for model.init = normal.");
+        string("model.init-from", null, "Warm start: train from the parameters of this model (a run directory, a "
+                + "model.json, or a saved Spark ML model directory; any Hadoop FileSystem path) instead of model.init's. "
+                + "Its type, features, classes and layers must be this run's.");
         // optimizer (per-optimizer defaults: OptimizerOptions)
         word("optimizer.name", "sgd", "The optimizer; momentum and nesterov are sgd with momentum 0.9 (and "
                 + "nesterov).", OptimizerOptions.NAMES.toArray(new String[0]));
