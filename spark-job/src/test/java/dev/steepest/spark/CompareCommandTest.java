@@ -228,10 +228,26 @@ class CompareCommandTest {
                 means.addAll(List.of(longest, longest, longest));
             }
             assertEquals(runs, counts(page.island(), chart + "-runs"), chart);
+            // a configuration's runs and its mean share a colour
+            assertEquals(List.of(0, 0, 0, 1, 1, 1), field(page.island(), chart + "-runs", "colour"), chart);
+            assertEquals(List.of(0, 1), field(page.island(), chart + "-mean", "colour"), chart);
             assertEquals(means, counts(page.island(), chart + "-mean"), chart);
         }
         String html = Files.readString(out.resolve("compare.html"));
         assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "the page loads from the network");
+    }
+
+    /** A numeric field of a chart's series, those that have it. */
+    private static List<Integer> field(JsonNode island, String id, String name) {
+        for (JsonNode c : island.path("charts")) {
+            if (!id.equals(c.path("id").asText())) continue;
+            List<Integer> n = new ArrayList<>();
+            c.path("series").forEach(s -> {
+                if (s.has(name)) n.add(s.path(name).asInt());
+            });
+            return n;
+        }
+        throw new AssertionError("no chart " + id);
     }
 
     private static List<Integer> counts(JsonNode island, String id) {
