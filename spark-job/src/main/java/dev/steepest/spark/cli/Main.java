@@ -132,7 +132,7 @@ public final class Main {
         return signals.exitCode();
     }
 
-    /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
+    /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
     public static void checkInputsExist(JobConfig cfg) {
         Configuration conf = new Configuration();
         cfg.sparkSettings().forEach((k, v) -> {
@@ -141,6 +141,9 @@ public final class Main {
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
         if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());
+        if (cfg.has("model.init-from")) {
+            dev.steepest.spark.job.WarmStart.read(conf, "model.init-from", cfg.string("model.init-from"));
+        }
     }
 
     private static Path outputDirectory(CliArgs cli, JobConfig cfg) {
