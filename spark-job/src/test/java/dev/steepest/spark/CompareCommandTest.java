@@ -291,6 +291,27 @@ class CompareCommandTest {
     }
 
     @Test
+    void runsOnCachedDataEqualStandaloneRunsAndADataSettingInTheGridIsReadOncePerValue() throws Exception {
+        Path a = config("sgd", "sgd", "0.1", 1);
+        Path out = tmp.resolve("precision");
+        Run r = cli("compare", "--config", a.toString(), "--grid", "data.precision=float64,float32", "--seeds", "2",
+                "--out", out.toString());
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(r.out().contains("training data read 2 times, reused by 2 runs"), r.out());
+        // seed 2 trained on the cached set that seed 1 read: the same model as a run of its own
+        for (String precision : List.of("float32")) {
+            Path alone = tmp.resolve("alone-" + precision);
+            Run t = cli("train", "--config", a.toString(), "--set", "train.seed=2", "--set", "data.precision=" + precision,
+                    "--out", alone.toString());
+            assertEquals(ExitCode.OK, t.code(), t.err());
+            Path inCompare = out.resolve("sgd_data.precision=" + precision).resolve("seed-2");
+            assertEquals(read(alone.resolve("model.json")).path("coefficients"),
+                    read(inCompare.resolve("model.json")).path("coefficients"), precision);
+            assertEquals(metric(alone, "validation.log_loss"), metric(inCompare, "validation.log_loss"), precision);
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitCodeTwo() throws Exception {
         Path a = config("ok", "sgd", "0.1", 1);
         String[][] cases = {
