@@ -38,10 +38,13 @@ import org.apache.spark.sql.SparkSession;
 public final class Checkpointing {
     private final Checkpointer checkpointer;
     private final Resumption.Located resumed;
+    /** Where the checkpoints are once the run committed (summary.json's {@code checkpoints.directory}). */
+    private final String finalDirectory;
 
-    private Checkpointing(Checkpointer checkpointer, Resumption.Located resumed) {
+    private Checkpointing(Checkpointer checkpointer, Resumption.Located resumed, String finalDirectory) {
         this.checkpointer = checkpointer;
         this.resumed = resumed;
+        this.finalDirectory = finalDirectory;
     }
 
     /** The checkpoint directory of a run writing to {@code runDir} (null: no output, no checkpoints). */
@@ -100,7 +103,7 @@ public final class Checkpointing {
                     + " (epoch " + (resumed.checkpoint().state().epoch().index() + 1) + ")");
         }
         String dir = directory(cfg, out == null ? null : out.target().toAbsolutePath().toString());
-        if (dir == null) return new Checkpointing(null, resumed);
+        if (dir == null) return new Checkpointing(null, resumed, null);
         Every every = Every.parse(cfg.string("train.checkpoint.every"));
         Path metricsFile = out == null ? null : out.file("metrics.jsonl");
         Checkpointer c = new Checkpointer(CheckpointStore.at(dir, conf), every,
@@ -108,7 +111,9 @@ public final class Checkpointing {
                 out == null ? null : out.target().toAbsolutePath().toString(), cfg.resolved(), SavedConfig.of(cfg),
                 data, () -> metricsSoFar(metrics, metricsFile), console);
         if (resumed != null) c.resumedAt(resumed.checkpoint().state().iteration());
-        return new Checkpointing(c, resumed);
+        String finalDir = cfg.has("train.checkpoint.dir") ? c.directory()
+                : out.target().toAbsolutePath().resolve("checkpoints").toString();
+        return new Checkpointing(c, resumed, finalDir);
     }
 
     /** The listener that writes the checkpoints (null without any). */
@@ -126,7 +131,7 @@ public final class Checkpointing {
         Map<String, Object> m = new LinkedHashMap<>();
         if (checkpointer != null) {
             checkpointer.finish(result.state(), result.trainSeconds());
-            m.put("directory", checkpointer.directory());
+            m.put("directory", finalDirectory);
             m.put("written", checkpointer.written());
             m.put("write_seconds", checkpointer.writeSeconds());
         }

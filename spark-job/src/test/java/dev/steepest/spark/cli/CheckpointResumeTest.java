@@ -133,6 +133,8 @@ class CheckpointResumeTest {
         assertFalse(Files.exists(tmp.resolve(".full.checkpoints")), "the checkpoints moved into the run's output");
         JsonNode summary = JSON.readTree(full.resolve("summary.json").toFile());
         assertEquals(all.size(), summary.get("checkpoints").get("written").asInt(), summary.toString());
+        assertEquals(full.resolve("checkpoints").toAbsolutePath().toString(),
+                summary.get("checkpoints").get("directory").asText());
         // an early one, one in the middle of an epoch and the last one before the end
         for (Path c : List.of(all.get(0), all.get(all.size() / 2), all.get(all.size() - 2))) {
             long step = Long.parseLong(c.getFileName().toString().substring(5));
