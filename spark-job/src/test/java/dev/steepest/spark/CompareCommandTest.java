@@ -228,10 +228,26 @@ class CompareCommandTest {
                 means.addAll(List.of(longest, longest, longest));
             }
             assertEquals(runs, counts(page.island(), chart + "-runs"), chart);
+            // a configuration's runs and its mean share a colour
+            assertEquals(List.of(0, 0, 0, 1, 1, 1), field(page.island(), chart + "-runs", "colour"), chart);
+            assertEquals(List.of(0, 1), field(page.island(), chart + "-mean", "colour"), chart);
             assertEquals(means, counts(page.island(), chart + "-mean"), chart);
         }
         String html = Files.readString(out.resolve("compare.html"));
         assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "the page loads from the network");
+    }
+
+    /** A numeric field of a chart's series, those that have it. */
+    private static List<Integer> field(JsonNode island, String id, String name) {
+        for (JsonNode c : island.path("charts")) {
+            if (!id.equals(c.path("id").asText())) continue;
+            List<Integer> n = new ArrayList<>();
+            c.path("series").forEach(s -> {
+                if (s.has(name)) n.add(s.path(name).asInt());
+            });
+            return n;
+        }
+        throw new AssertionError("no chart " + id);
     }
 
     private static List<Integer> counts(JsonNode island, String id) {
@@ -272,6 +288,27 @@ class CompareCommandTest {
         assertEquals("validation.log_loss", cmp.path("best").path("by").asText());
         assertEquals(best, cmp.path("best").path("grid").path("optimizer.lr").asText());
         assertTrue(r.out().contains("--set optimizer.lr=" + best), r.out());
+    }
+
+    @Test
+    void runsOnCachedDataEqualStandaloneRunsAndADataSettingInTheGridIsReadOncePerValue() throws Exception {
+        Path a = config("sgd", "sgd", "0.1", 1);
+        Path out = tmp.resolve("precision");
+        Run r = cli("compare", "--config", a.toString(), "--grid", "data.precision=float64,float32", "--seeds", "2",
+                "--out", out.toString());
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(r.out().contains("training data read 2 times, reused by 2 runs"), r.out());
+        // seed 2 trained on the cached set that seed 1 read: the same model as a run of its own
+        for (String precision : List.of("float32")) {
+            Path alone = tmp.resolve("alone-" + precision);
+            Run t = cli("train", "--config", a.toString(), "--set", "train.seed=2", "--set", "data.precision=" + precision,
+                    "--out", alone.toString());
+            assertEquals(ExitCode.OK, t.code(), t.err());
+            Path inCompare = out.resolve("sgd_data.precision=" + precision).resolve("seed-2");
+            assertEquals(read(alone.resolve("model.json")).path("coefficients"),
+                    read(inCompare.resolve("model.json")).path("coefficients"), precision);
+            assertEquals(metric(alone, "validation.log_loss"), metric(inCompare, "validation.log_loss"), precision);
+        }
     }
 
     @Test

@@ -66,9 +66,14 @@ final class ComparePage {
         }
         Map<String, Object> best = (Map<String, Object>) comparison.get("best");
         s.append(bestLine(best)).append('\n');
-        s.append("paired t-tests on ").append(best.get("by")).append(" (a - b over the seeds both have):\n");
+        if ((Integer) ((Map<String, Object>) comparison.get("command")).get("seeds") < 2) {
+            return s.append("paired t-tests: none with one seed\n").toString();
+        }
+        s.append("paired t-tests on ").append(best.get("by")).append(", the best against each other configuration (a - b "
+                + "over the seeds both have; every pair and metric in compare.json):\n");
         for (Map<String, Object> t : (List<Map<String, Object>>) comparison.get("t_tests")) {
             if (!t.get("metric").equals(best.get("by"))) continue;
+            if (!t.get("a").equals(best.get("label")) && !t.get("b").equals(best.get("label"))) continue;
             s.append(String.format(Locale.ROOT, "  %s vs %s: n %s, mean difference %s, t %s, p %s%s%n", t.get("a"),
                     t.get("b"), t.get("n"), num(t.get("mean_difference")), num(t.get("t")), num(t.get("p_value")),
                     t.containsKey("note") ? " (" + t.get("note") + ")" : ""));
@@ -134,14 +139,17 @@ final class ComparePage {
             tests.add(Arrays.asList(t.get("metric"), t.get("a"), t.get("b"), t.get("n"), t.get("mean_difference"),
                     t.get("t"), t.get("p_value"), t.getOrDefault("note", "")));
         }
+        page.charts(charts(all));
         page.heading("Paired t-tests (a − b over the shared seeds; Commons Math TTest)").table(
                 List.of("metric", "a", "b", "n", "mean difference", "t", "p-value", "note"), tests);
-        page.charts(charts(all));
         page.data("compare", Map.of("configurations", configs.stream().map(c -> c.get("label")).toList()));
         return page;
     }
 
-    /** Per-epoch curves: every run, and per configuration the mean with a ± 1 std band (over the runs at that epoch). */
+    /**
+     * Per-epoch curves: every run, in its configuration's colour, and per configuration the mean with a ± 1 std band
+     * (over the runs at that epoch).
+     */
     static List<Chart> charts(List<Comparison.ConfigurationRuns> all) {
         List<Chart> out = new ArrayList<>();
         for (String what : List.of("training", "validation")) {
@@ -150,7 +158,8 @@ final class ComparePage {
                     + " loss per epoch, every run", "epoch", "loss", false);
             Chart mean = new Chart(id + "-mean", (what.equals("training") ? "Training" : "Validation")
                     + " loss per epoch: mean and ± 1 std band per configuration", "epoch", "loss", false);
-            for (Comparison.ConfigurationRuns c : all) {
+            for (int colour = 0; colour < all.size(); colour++) {
+                Comparison.ConfigurationRuns c = all.get(colour);
                 Map<Double, DescriptiveStatistics> at = new TreeMap<>();
                 for (Comparison.Run r : c.runs()) {
                     List<double[]> pts = new ArrayList<>();
@@ -162,7 +171,7 @@ final class ComparePage {
                         pts.add(new double[] {x, y});
                         at.computeIfAbsent(x, k -> new DescriptiveStatistics()).addValue(y);
                     }
-                    runs.add(c.configuration().label() + " seed " + r.seed(), Chart.Kind.LINE, pts);
+                    runs.add(c.configuration().label() + " seed " + r.seed(), Chart.Kind.LINE, pts, colour);
                 }
                 double[] x = at.keySet().stream().mapToDouble(Double::doubleValue).toArray();
                 double[] m = new double[x.length];
@@ -177,7 +186,7 @@ final class ComparePage {
                     i++;
                 }
                 String l = c.configuration().label();
-                mean.add(l + " mean", Chart.Kind.LINE, x, m);
+                mean.add(l + " mean", Chart.Kind.LINE, x, m, colour);
                 mean.add(l + " mean + std", Chart.Kind.BAND, x, hi);
                 mean.add(l + " mean − std", Chart.Kind.BAND, x, lo);
             }

@@ -20,7 +20,8 @@ public final class Chart {
      */
     public enum Kind { LINE, DASH, POINTS, BAND }
 
-    private record Series(String label, Kind kind, double[] x, double[] y) {
+    /** {@code colour}: an index into the page's palette shared by related series (the runs of one configuration); -1: by position. */
+    private record Series(String label, Kind kind, double[] x, double[] y, int colour) {
     }
 
     private final String id;
@@ -47,19 +48,28 @@ public final class Chart {
     }
 
     public Chart add(String label, Kind kind, double[] x, double[] y) {
+        return add(label, kind, x, y, -1);
+    }
+
+    /** A series drawn in palette colour {@code colour} (series with the same one belong together). */
+    public Chart add(String label, Kind kind, double[] x, double[] y, int colour) {
         if (x.length != y.length) throw new IllegalArgumentException(label + ": " + x.length + " x, " + y.length + " y");
-        if (x.length > 0) series.add(new Series(label, kind, x, y));
+        if (x.length > 0) series.add(new Series(label, kind, x, y, colour));
         return this;
     }
 
     public Chart add(String label, Kind kind, List<double[]> points) {
+        return add(label, kind, points, -1);
+    }
+
+    public Chart add(String label, Kind kind, List<double[]> points, int colour) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = points.get(i)[0];
             y[i] = points.get(i)[1];
         }
-        return add(label, kind, x, y);
+        return add(label, kind, x, y, colour);
     }
 
     public boolean isEmpty() {
@@ -88,6 +98,7 @@ public final class Chart {
             m.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
             m.put("values", values);
             m.put("points", points);
+            if (s.colour() >= 0) m.put("colour", s.colour());
             out.add(m);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -21,7 +21,8 @@
         var bands = [], lastColor = palette[0], bandStart = -1;
         c.series.forEach(function (s, i) {
           // a band's two bounds take the colour of the series before them (a mean), and enclose a shaded area
-          var color = s.kind === 'band' ? lastColor : palette[i % palette.length];
+          var color = s.kind === 'band' ? lastColor
+            : palette[(typeof s.colour === 'number' ? s.colour : i) % palette.length];
           if (s.kind !== 'band') lastColor = color;
           var spec = { label: s.label, stroke: color, width: 1.5, spanGaps: true, points: { show: false } };
           if (s.kind === 'dash') spec.dash = [6, 4];
