@@ -11,6 +11,7 @@ public record CliArgs(String command, String config, List<String> sets, String o
     public static final String USAGE = String.join("\n",
             "usage: steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--report] [--verbose]",
             "       " + dev.steepest.spark.report.ReportCommand.USAGE,
+            "       " + dev.steepest.spark.lrfind.LrFindCommand.USAGE,
             "",
             "  --config FILE     HOCON job config (see conf/ and the README's config reference)",
             "  --set key=value   override one config key (repeatable), e.g. --set optimizer.lr=0.05",

@@ -44,6 +44,9 @@ public final class Main {
             case "report" -> {
                 return dev.steepest.spark.report.ReportCommand.run(args, out, err);
             }
+            case "lr-find" -> {
+                return dev.steepest.spark.lrfind.LrFindCommand.run(args, out, err);
+            }
             case "predict", "evaluate" -> {
                 return ScoringCommands.run(args, out, err);
             }
@@ -130,7 +133,7 @@ public final class Main {
     }
 
     /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
-    private static void checkInputsExist(JobConfig cfg) {
+    public static void checkInputsExist(JobConfig cfg) {
         Configuration conf = new Configuration();
         cfg.sparkSettings().forEach((k, v) -> {
             if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v);

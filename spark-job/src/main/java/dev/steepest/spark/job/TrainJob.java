@@ -68,6 +68,16 @@ public final class TrainJob {
     /** As above, with {@code extra} listeners on the training loop (the CLI's stop on a signal). */
     public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
                               PrintStream console, long startNanos, List<TrainingListener> extra) {
+        return run(spark, cfg, inputs, out, console, startNanos, extra, o -> o);
+    }
+
+    /**
+     * As above, with the loop's options as {@code adjust} makes them from the config's (the learning-rate range
+     * test's own schedule): the same data path, model, optimizer and step modes otherwise.
+     */
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra,
+                              java.util.function.UnaryOperator<TrainingOptions> adjust) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
@@ -154,6 +164,7 @@ public final class TrainJob {
                         p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
                         RunComponents.earlyStopping(cfg));
             }
+            loopOptions = adjust.apply(loopOptions);
             console.println(RunComponents.describe(cfg));
             LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
             TrainingResult result = lbfgs != null ? lbfgs.run(RunComponents.initialParameters(cfg, model))
