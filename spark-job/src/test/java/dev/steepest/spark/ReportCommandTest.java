@@ -29,7 +29,7 @@ class ReportCommandTest {
                 StandardCharsets.UTF_8));
     }
 
-    /** The AdamW-cosine sample (warmup, clipping) with a validation split, trained through the CLI. */
+    /** The Adam-cosine sample (warmup, clipping, elastic net) with a validation split, trained through the CLI. */
     private Path train(String name, String lr) throws Exception {
         Path conf = tmp.resolve(name + ".conf");
         Files.writeString(conf, String.join("\n",

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Same config and seed give bit-identical models; the distributed run gives the model the single-process kernel
  * gives; and a local-cluster run (two executor JVMs, Kryo registration required) gives the local[2] model, with
- * resident step tasks and with one Spark job per step alike.
+ * resident step tasks and with one Spark job per step alike, where the Estimators' {@code fit} gives the CLI's bits too.
  */
 class ReproducibilityTest {
     private static final String MOMENTUM_LOGISTIC = String.join("\n",
@@ -115,6 +115,8 @@ class ReproducibilityTest {
             assertTrue(StepSources.choose(SparkTestSupport.config(MOMENTUM_LOGISTIC), jsc, 2, 1000).resident());
             // a task that fails on an executor reports it over its connection, and the run falls back
             ResidentStepsTest.failingTaskHandsTheStepToTheFallback(cluster);
+            // the Spark ML Estimator's fit and the CLI's path give the same bits here too
+            SparkMlEstimatorsTest.theCliAndFitGiveBitIdenticalParameters(cluster);
         } finally {
             cluster.stop();
         }

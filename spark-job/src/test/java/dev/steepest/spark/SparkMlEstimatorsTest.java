@@ -76,15 +76,26 @@ class SparkMlEstimatorsTest {
 
     @Test
     void theSameSettingsThroughTheConfigAndThroughFitGiveBitIdenticalParameters() {
+        theCliAndFitGiveBitIdenticalParameters(spark);
+    }
+
+    /**
+     * The CLI's training path (the config, {@link TrainJob}) and {@code fit} on the same data and settings, in
+     * {@code session}: bit-identical parameters. {@link ReproducibilityTest} runs this in local-cluster too.
+     */
+    static void theCliAndFitGiveBitIdenticalParameters(SparkSession session) {
         String parquet = SparkTestSupport.sample("linear.parquet");
-        TrainJob.Outcome cli = train("data.train = \"" + parquet + "\"\ndata.label = y\nmodel.type = linear\n"
-                + "optimizer.name = adam\noptimizer.lr = 0.05\ntrain.epochs = 3\ntrain.batch-size = 64\n"
-                + "regularization.l2 = 0.005\nregularization.l1 = 0.005\nspark.master = \"local[2]\"\n");
+        TrainJob.Outcome cli = TrainJob.run(session, SparkTestSupport.config("data.train = \"" + parquet + "\"\n"
+                + "data.label = y\nmodel.type = linear\noptimizer.name = adam\noptimizer.lr = 0.05\ntrain.epochs = 3\n"
+                + "train.batch-size = 64\nregularization.l2 = 0.005\nregularization.l1 = 0.005\n"
+                + "spark.master = \"local[2]\"\n"), null,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.nanoTime());
         SteepestRegressionModel viaCli = (SteepestRegressionModel) SteepestModels.of(ModelJson.text(cli.modelJson()));
         SteepestRegressor est = new SteepestRegressor().setStepSize(0.05).setRegParam(0.01).setElasticNetParam(0.5)
                 .setConfig("optimizer.name", "adam").setConfig("train.epochs", 3).setConfig("train.batch-size", "64");
         est.setLabelCol("y");
-        SteepestRegressionModel viaFit = est.fit(assembled(spark.read().parquet(parquet), "x0", "x1", "x2", "x3", "x4"));
+        SteepestRegressionModel viaFit = est.fit(assembled(session.read().parquet(parquet), "x0", "x1", "x2", "x3", "x4"));
+        assertEquals(cli.summary().get("step_mode"), viaFit.summary().figures().get("step_mode"));
         assertArrayEquals(viaCli.coefficients().toArray(), viaFit.coefficients().toArray(), 0.0);
         assertEquals(viaCli.intercept(), viaFit.intercept(), 0.0);
         assertTrue(viaCli.coefficients().apply(4) > 1.5, viaCli.coefficients().toString()); // it learned (true: 3 x4)

@@ -45,6 +45,47 @@ public final class Standardized implements Model {
         return scaleInputWeights(theta);
     }
 
+    /**
+     * The inverse of {@link #toOriginal}, for a warm start from parameters in the original space: each input weight
+     * {@code w} becomes the {@code theta} nearest {@code w * sigma} for which {@code toOriginal} gives {@code w} back
+     * bit for bit (the kernel then computes with exactly {@code w}); where no double has that property, the one whose
+     * image is nearest {@code w}. A constant feature's weight ({@code sigma = 0}) becomes 0, the value a
+     * standardized run keeps it at: the feature's contribution is lost unless it was 0 already.
+     */
+    public double[] fromOriginal(double[] original) {
+        if (original.length != numParameters()) {
+            throw new IllegalArgumentException(original.length + " parameters for a model of " + numParameters());
+        }
+        double[] out = original.clone();
+        int d = invStd.length;
+        for (int r = 0; r < inner.inputWeightRows(); r++) {
+            int base = r * d;
+            for (int j = 0; j < d; j++) out[base + j] = preimage(original[base + j], invStd[j]);
+        }
+        return out;
+    }
+
+    /** The theta with {@code theta * c == w} exactly, searched a few ulps around {@code w / c}; else the closest. */
+    static double preimage(double w, double c) {
+        if (c == 0.0 || w == 0.0 || !Double.isFinite(w)) return c == 0.0 ? 0.0 : w;
+        double best = w / c;
+        double bestError = Math.abs(best * c - w);
+        double lo = best;
+        double hi = best;
+        for (int i = 0; i < 4 && bestError > 0; i++) {
+            lo = Math.nextDown(lo);
+            hi = Math.nextUp(hi);
+            for (double t : new double[] {lo, hi}) {
+                double e = Math.abs(t * c - w);
+                if (e < bestError) {
+                    best = t;
+                    bestError = e;
+                }
+            }
+        }
+        return best;
+    }
+
     private double[] scaleInputWeights(double[] theta) {
         double[] out = theta.clone();
         int d = invStd.length;

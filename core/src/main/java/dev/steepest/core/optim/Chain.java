@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Runs transformations in order, each on the previous one's output; the state is the list of their states. */
+/**
+ * Runs transformations in order, each on the previous one's output; the state is the list of their states, the
+ * gain the product of their gains.
+ */
 public final class Chain implements GradientTransformation {
     private static final long serialVersionUID = 1L;
 
@@ -41,11 +44,15 @@ public final class Chain implements GradientTransformation {
         List<OptState> in = ((ChainState) state).states();
         List<OptState> out = new ArrayList<>(pieces.size());
         double[] u = gradient;
+        double gain = 1.0;
+        double[] gains = null;
         for (int i = 0; i < pieces.size(); i++) {
             Update r = pieces.get(i).update(u, in.get(i), params);
             u = r.updates();
             out.add(r.state());
+            gain *= r.gain();
+            gains = Update.product(gains, r.gains());
         }
-        return new Update(u, new ChainState(out));
+        return new Update(u, new ChainState(out), gain, gains);
     }
 }

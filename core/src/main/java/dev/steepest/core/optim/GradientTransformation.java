@@ -17,8 +17,34 @@ public interface GradientTransformation extends Serializable {
 
     Update update(double[] gradient, OptState state, double[] params);
 
-    /** The transformed gradient (or, after the last piece, the update to add) and the next state. */
-    record Update(double[] updates, OptState state) {
+    /**
+     * The transformed gradient (or, after the last piece, the update to add), the next state, and the piece's
+     * <em>gain</em>: the factor {@code out_i ~ gain * gains[i] * in_i} by which it maps its input once its state
+     * has settled (a momentum buffer at {@code g / (1 - mu)}, Adam's {@code m_hat} at {@code g}); {@code gains}
+     * {@code null} means 1 on every coordinate. For a whole chain, the product of its pieces' gains is minus the
+     * step the update takes along the gradient in each coordinate: the metric in which the proximal step of a
+     * non-smooth penalty is taken ({@link dev.steepest.core.optim.prox.ParameterProx}), so that a fixed point of
+     * step + prox is a minimizer of the penalized objective.
+     */
+    record Update(double[] updates, OptState state, double gain, double[] gains) {
+        /** An update whose gain is 1 on every coordinate (clipping, added decay, pass-through pieces). */
+        public Update(double[] updates, OptState state) {
+            this(updates, state, 1.0, null);
+        }
+
+        /** The gain on coordinate {@code i}. */
+        public double gainAt(int i) {
+            return gains == null ? gain : gain * gains[i];
+        }
+
+        /** {@code a}'s gain followed by {@code b}'s: the product, coordinate by coordinate. */
+        static double[] product(double[] a, double[] b) {
+            if (a == null) return b;
+            if (b == null) return a;
+            double[] out = new double[a.length];
+            for (int i = 0; i < a.length; i++) out[i] = a[i] * b[i];
+            return out;
+        }
     }
 
     /** Applies {@code updates} to {@code params}: {@code params + updates}, as a new array. */

@@ -102,7 +102,7 @@ public final class InjectLearningRate implements GradientTransformation {
             double lr = b.schedule().rate(s.count());
             u = AddDecayedWeights.add(u, -(lr * decoupledWeightDecay), params, groups);
         }
-        return new Update(u, new RateState(s.count() + 1, s.factor(), inner.state()));
+        return new Update(u, new RateState(s.count() + 1, s.factor(), inner.state()), inner.gain(), inner.gains());
     }
 
     /** The scaled schedule and its optimizer for {@code factor}: the base itself at factor 1. */

@@ -97,7 +97,8 @@ public final class Lars {
                 v[i] = momentum * s.velocity()[i] + rate * gradient[i];
                 out[i] = -v[i];
             }
-            return new Update(out, new VelocityState(s.count() + 1, v));
+            // settled: v = gamma(t) u / (1 - m), and the update is -v
+            return new Update(out, new VelocityState(s.count() + 1, v), -rate / (1.0 - momentum), null);
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  *   sum = sum + g * g                       (sum starts at initialAccumulator)
  *   out = g / (1 + (t - 1) * lrDecay) / (sqrt(sum) + eps)
  * </pre>
- * followed, in a chain, by {@code -lr * out}; so {@code lr / (1 + (t - 1) * lrDecay)} is PyTorch's {@code clr}.
+ * followed, in a chain, by {@code -lr * out}; so {@code lr / (1 + (t - 1) * lrDecay)} is PyTorch's {@code clr}. The
+ * gain on coordinate {@code i} is {@code out_i / g_i}.
  */
 public final class ScaleByAdagrad implements GradientTransformation {
     private static final long serialVersionUID = 1L;
@@ -69,11 +70,14 @@ public final class ScaleByAdagrad implements GradientTransformation {
         double decay = 1.0 + (t - 1) * lrDecay;
         double[] sum = new double[gradient.length];
         double[] out = new double[gradient.length];
+        double[] gains = new double[gradient.length];
         for (int i = 0; i < out.length; i++) {
             double g = gradient[i];
             sum[i] = s.sum()[i] + g * g;
-            out[i] = g / decay / (Math.sqrt(sum[i]) + eps);
+            double denom = Math.sqrt(sum[i]) + eps;
+            gains[i] = 1.0 / decay / denom;
+            out[i] = g / decay / denom;
         }
-        return new Update(out, new AdagradState(t, sum));
+        return new Update(out, new AdagradState(t, sum), 1.0, gains);
     }
 }

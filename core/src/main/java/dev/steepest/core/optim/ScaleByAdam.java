@@ -11,7 +11,8 @@ import java.util.Arrays;
  *   amsgrad: vmax = max(vmax, v), and vmax replaces v below
  *   out   = (m / (1 - beta1^t)) / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
- * followed, in a chain, by {@code -lr * out}.
+ * followed, in a chain, by {@code -lr * out}. The gain on coordinate {@code i} is the denominator's inverse
+ * ({@code m_hat} settles at the input).
  */
 public final class ScaleByAdam implements GradientTransformation {
     private static final long serialVersionUID = 1L;
@@ -76,6 +77,7 @@ public final class ScaleByAdam implements GradientTransformation {
         double[] v = new double[n];
         double[] vmax = amsgrad ? new double[n] : null;
         double[] out = new double[n];
+        double[] gains = new double[n];
         for (int i = 0; i < n; i++) {
             double g = gradient[i];
             m[i] = s.mu()[i] * beta1 + keep1 * g;     // torch: exp_avg.mul_(beta1).add_(g, alpha=1 - beta1)
@@ -85,8 +87,10 @@ public final class ScaleByAdam implements GradientTransformation {
                 vmax[i] = Math.max(s.nuMax()[i], v[i]);
                 second = vmax[i];
             }
-            out[i] = m[i] / bc1 / (Math.sqrt(second) / bc2Sqrt + eps);
+            double denom = Math.sqrt(second) / bc2Sqrt + eps;
+            gains[i] = 1.0 / denom;
+            out[i] = m[i] / bc1 / denom;
         }
-        return new Update(out, new AdamState(t, m, v, vmax));
+        return new Update(out, new AdamState(t, m, v, vmax), 1.0, gains);
     }
 }

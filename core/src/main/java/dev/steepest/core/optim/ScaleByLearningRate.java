@@ -2,7 +2,7 @@ package dev.steepest.core.optim;
 
 /**
  * The last piece of a descent chain: {@code u = -lr(t) * g}, where {@code t} counts the updates made so far
- * (0 for the first) and {@code lr} is a {@link LearningRateSchedule}.
+ * (0 for the first) and {@code lr} is a {@link LearningRateSchedule}. Its gain is {@code -lr(t)}.
  */
 public final class ScaleByLearningRate implements GradientTransformation {
     private static final long serialVersionUID = 1L;
@@ -32,6 +32,6 @@ public final class ScaleByLearningRate implements GradientTransformation {
         double scale = -schedule.rate(t);
         double[] u = new double[gradient.length];
         for (int i = 0; i < u.length; i++) u[i] = scale * gradient[i];
-        return new Update(u, new StepCount(t + 1));
+        return new Update(u, new StepCount(t + 1), scale, null);
     }
 }

@@ -11,7 +11,8 @@ import java.util.Arrays;
  *              out  = g / (sqrt(v - gavg^2) + eps)
  *   otherwise: out  = g / (sqrt(v) + eps)
  * </pre>
- * followed, in a chain, by momentum (optional) and {@code -lr * out}.
+ * followed, in a chain, by momentum (optional) and {@code -lr * out}. The gain on coordinate {@code i} is
+ * {@code 1 / denom_i}.
  */
 public final class ScaleByRms implements GradientTransformation {
     private static final long serialVersionUID = 1L;
@@ -64,6 +65,7 @@ public final class ScaleByRms implements GradientTransformation {
         double[] v = new double[n];
         double[] gavg = centered ? new double[n] : null;
         double[] out = new double[n];
+        double[] gains = new double[n];
         for (int i = 0; i < n; i++) {
             double g = gradient[i];
             v[i] = s.squareAvg()[i] * alpha + keep * g * g; // torch: square_avg.mul_(alpha).addcmul_(g, g, 1 - alpha)
@@ -74,8 +76,9 @@ public final class ScaleByRms implements GradientTransformation {
             } else {
                 denom = Math.sqrt(v[i]) + eps;
             }
+            gains[i] = 1.0 / denom;
             out[i] = g / denom;
         }
-        return new Update(out, new RmsState(v, gavg));
+        return new Update(out, new RmsState(v, gavg), 1.0, gains);
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * {@code c} and its weight decay as {@code beta}: the paper's equation (6) puts the decay in the denominator as
  * {@code ||g|| + beta ||w||}, not {@code ||g + beta w||}. LAMB ({@link Lamb.ScaleByTrustRatio}) has {@code c = 1}
  * and {@code beta = 0}: its decay is added before, to Adam's direction, by {@link AddDecayedWeights}; then the
- * ratio is {@code ||w_l|| / ||u_l||}. The decay is {@link AddDecayedWeights#add}'s loop. Stateless.
+ * ratio is {@code ||w_l|| / ||u_l||}. The decay is {@link AddDecayedWeights#add}'s loop. Stateless. The gain on a
+ * layer's coordinates is its ratio (the decay is an added term, not a gain).
  */
 public class ScaleByTrustRatio implements GradientTransformation {
     private static final long serialVersionUID = 1L;
@@ -75,13 +76,21 @@ public class ScaleByTrustRatio implements GradientTransformation {
     public Update update(double[] gradient, OptState state, double[] params) {
         double[] decayed = decayInside ? AddDecayedWeights.add(gradient, weightDecay, params, groups) : gradient;
         double[] u = gradient.clone();
+        double[] gains = null;
         for (ParameterGroup g : groups) {
             double wNorm = g.norm(params);
             double gNorm = g.norm(gradient);
             double ratio = wNorm == 0.0 || gNorm == 0.0 ? 1.0
                     : decayInside ? coefficient * wNorm / (gNorm + weightDecay * wNorm) : coefficient * wNorm / gNorm;
-            for (int i = g.offset(); i < g.end(); i++) u[i] = ratio * decayed[i];
+            if (ratio != 1.0 && gains == null) {
+                gains = new double[u.length];
+                java.util.Arrays.fill(gains, 1.0);
+            }
+            for (int i = g.offset(); i < g.end(); i++) {
+                u[i] = ratio * decayed[i];
+                if (gains != null) gains[i] = ratio;
+            }
         }
-        return new Update(u, state);
+        return new Update(u, state, 1.0, gains);
     }
 }

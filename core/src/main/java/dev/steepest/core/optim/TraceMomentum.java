@@ -10,7 +10,8 @@ import java.util.Arrays;
  *   out   = nesterov ? g + mu * b : b
  * </pre>
  * followed, in a chain, by {@code -lr * out}. The first step copies the gradient without dampening, as PyTorch
- * does. Nesterov requires {@code mu > 0} and {@code dampening = 0} (checked by the config).
+ * does. Nesterov requires {@code mu > 0} and {@code dampening = 0} (checked by the config). The gain is the
+ * settled one, {@link #gain()}.
  */
 public final class TraceMomentum implements GradientTransformation {
     private static final long serialVersionUID = 1L;
@@ -23,6 +24,15 @@ public final class TraceMomentum implements GradientTransformation {
         this.momentum = momentum;
         this.dampening = dampening;
         this.nesterov = nesterov;
+    }
+
+    /**
+     * The settled gain: with a constant input {@code g} the buffer tends to {@code (1 - d) g / (1 - mu)}, so the
+     * output to {@code (1 - d) / (1 - mu)} times {@code g}, plus {@code g} itself for Nesterov.
+     */
+    public double gain() {
+        double heavyBall = (1.0 - dampening) / (1.0 - momentum);
+        return nesterov ? 1.0 + momentum * heavyBall : heavyBall;
     }
 
     /** The momentum buffer; {@code null} before the first step. */
@@ -65,6 +75,6 @@ public final class TraceMomentum implements GradientTransformation {
         } else {
             out = b.clone();
         }
-        return new Update(out, new MomentumState(b));
+        return new Update(out, new MomentumState(b), gain(), null);
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
  *     sums      = source.compute(theta, plan(e, k))          // per-partition kernel sums, merged in order
  *     loss, g   = objective(sums)                            // L2 and the prox penalty once, here (Objective)
  *     theta    += optimizer.update(g, state, theta)          // rate, decoupled decay: InjectLearningRate
- *     theta     = prox(theta, lr)                            // L1 / elastic net (options)
+ *     (line search: theta - t g instead, t backtracked from lr until Armijo holds; ArmijoLineSearch)
+ *     theta     = prox(theta, steps)                         // L1 / elastic net, in the optimizer's metric
  *   between epochs: convergence checks, validation, early stopping, reduce-on-plateau (EpochEnd)
  * </pre>
  * Everything the run depends on between two steps is one {@link LoopState} value. The learning rate lives in the
@@ -84,8 +85,14 @@ public final class TrainingLoop {
                        EpochEnd epochEnd, long averageFrom, double[] initialParams, long startNanos) {
     }
 
-    /** A step's outcome: the state after it, its record, or why it diverged (then the state to back off from). */
-    private record Stepped(LoopState state, StepRecord record, String failure) {
+    /**
+     * A step's outcome: the state after it, its record, or why it diverged (then the state to back off from), or
+     * a reason to stop without taking it ({@code stop}).
+     */
+    private record Stepped(LoopState state, StepRecord record, String failure, String stop) {
+        Stepped(LoopState state, StepRecord record, String failure) {
+            this(state, record, failure, null);
+        }
     }
 
     /**
@@ -152,6 +159,10 @@ public final class TrainingLoop {
                     for (TrainingListener l : listeners) l.onBackoff(event);
                     continue;
                 }
+                if (done.stop() != null) {
+                    stopReason = done.stop();
+                    break;
+                }
                 state = done.state();
                 for (TrainingListener l : listeners) l.onStep(done.record());
                 for (TrainingListener l : listeners) {
@@ -187,13 +198,39 @@ public final class TrainingLoop {
         if (policy.backoff()) s = s.withBackoff(s.backoff().verify(s, step));
         GradientTransformation.Update update = run.optimizer().update(gradient, s.optimizer(), params);
         double[] next = GradientTransformation.applyUpdates(params, update.updates());
-        if (options.prox() != null) next = options.prox().apply(next, lr, objective.groups());
+        double lossAfter = Double.NaN;
+        int trials = 0;
+        if (options.lineSearch() != null) {
+            // plain full-batch GD (the config allows nothing else): -lr g becomes -t g, t accepted by Armijo
+            ArmijoLineSearch.Accepted a = options.lineSearch().search(params, gradient, loss, lr,
+                    x -> objective.value(source.computeAll(x).meanLoss(), x));
+            if (a.point() == null) return new Stepped(s, null, null, "no-progress");
+            next = a.point();
+            lr = a.step();
+            lossAfter = a.objective();
+            trials = a.trials();
+        }
+        if (options.prox() != null) next = prox(next, update, lr, objective.groups());
         if (!allFinite(next)) return new Stepped(s, null, "the update made the parameters non-finite at lr " + lr);
         boolean averaged = s.average() != null && s.iteration() + 1 > run.averageFrom();
         LoopState after = s.advance(next, update.state(), averaged, sums.count(), loss, sums.weightSum(), gradient);
         StepRecord record = new StepRecord(after.iteration(), step.epoch(), step.stepInEpoch(), loss, lr, gradientNorm,
-                groupNorms(gradient, objective.groups()), sums.count(), seconds(run.startNanos()));
+                groupNorms(gradient, objective.groups()), sums.count(), seconds(run.startNanos()), lossAfter, trials);
         return new Stepped(after, record, null);
+    }
+
+    /**
+     * The prox in the metric of the step just taken: the threshold of coordinate {@code i} is the chain's settled
+     * step along the gradient there, minus its gain ({@code lr} for SGD, {@code lr / (1 - mu)} with momentum,
+     * {@code lr / (sqrt(v_hat_i) + eps)} for Adam; see {@link dev.steepest.core.optim.prox.ParameterProx}), so
+     * that the run settles at the minimizer of the penalized objective. A chain that reports no descent gain (a
+     * hand-made transformation without {@code ScaleByLearningRate}) gets the rate {@code lr}, as plain SGD.
+     */
+    private double[] prox(double[] params, GradientTransformation.Update update, double lr,
+                          List<ParameterGroup> groups) {
+        double step = -update.gain();
+        if (!(step > 0.0)) return options.prox().apply(params, lr, null, groups);
+        return options.prox().apply(params, step, update.gains(), groups);
     }
 
     /** The divergence line: where, what, and a rate to try. */

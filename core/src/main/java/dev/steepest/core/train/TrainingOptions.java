@@ -22,11 +22,13 @@ import java.util.function.Function;
  * @param earlyStopping        stop on a validation plateau and return the best epoch's parameters (null: off;
  *                             needs a validator)
  * @param divergence           what counts as divergence and whether to stop or back off
+ * @param lineSearch           backtracking from the scheduled rate for full-batch gradient descent (null: off);
+ *                             the step becomes {@code -t g} with the accepted {@code t} ({@link ArmijoLineSearch})
  */
 public record TrainingOptions(ScheduleFactory schedule, Function<TrainingPlan, ReduceOnPlateau> plateau,
                               ParameterProx prox, double decoupledWeightDecay, boolean regularizeIntercepts,
                               double averagingStartEpochs, Validator validator, EarlyStopping earlyStopping,
-                              DivergencePolicy divergence) {
+                              DivergencePolicy divergence, ArmijoLineSearch lineSearch) {
     public TrainingOptions {
         if (earlyStopping != null && validator == null) {
             throw new IllegalArgumentException("early stopping needs a validator");
@@ -55,6 +57,7 @@ public record TrainingOptions(ScheduleFactory schedule, Function<TrainingPlan, R
         b.validator = validator;
         b.earlyStopping = earlyStopping;
         b.divergence = divergence;
+        b.lineSearch = lineSearch;
         return b;
     }
 
@@ -91,6 +94,10 @@ public record TrainingOptions(ScheduleFactory schedule, Function<TrainingPlan, R
         return toBuilder().divergence(d).build();
     }
 
+    public TrainingOptions withLineSearch(ArmijoLineSearch l) {
+        return toBuilder().lineSearch(l).build();
+    }
+
     /** Sets the options one by one; {@link #build()} checks them together. */
     public static final class Builder {
         private ScheduleFactory schedule = ScheduleFactory.CONSTANT;
@@ -102,6 +109,7 @@ public record TrainingOptions(ScheduleFactory schedule, Function<TrainingPlan, R
         private Validator validator;
         private EarlyStopping earlyStopping;
         private DivergencePolicy divergence = DivergencePolicy.defaults();
+        private ArmijoLineSearch lineSearch;
 
         private Builder() {
         }
@@ -149,9 +157,14 @@ public record TrainingOptions(ScheduleFactory schedule, Function<TrainingPlan, R
             return this;
         }
 
+        public Builder lineSearch(ArmijoLineSearch l) {
+            lineSearch = l;
+            return this;
+        }
+
         public TrainingOptions build() {
             return new TrainingOptions(schedule, plateau, prox, decoupledWeightDecay, regularizeIntercepts,
-                    averagingStartEpochs, validator, earlyStopping, divergence);
+                    averagingStartEpochs, validator, earlyStopping, divergence, lineSearch);
         }
     }
 }

@@ -183,4 +183,38 @@ class StandardizedTest {
                 new double[] {1}, new double[] {2}), false));
         assertEquals(0.0, one.std()[0], 0.0);
     }
+
+    @Test
+    void fromOriginalIsExactlyUndoneByToOriginalWhereverADoubleAllowsIt() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int exact = 0;
+        int total = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            double[] std = new double[D];
+            for (int j = 0; j < D; j++) std[j] = j == 4 ? 0.0 : Math.exp(rnd.nextDouble(-12, 12));
+            Standardized st = new Standardized(new SoftmaxModel(D, 3, true), std);
+            double[] original = new double[st.numParameters()];
+            for (int i = 0; i < original.length; i++) original[i] = rnd.nextGaussian() * Math.exp(rnd.nextDouble(-5, 5));
+            for (int c = 0; c < 3; c++) original[c * D + 4] = 0.0; // a constant feature's weight, as training leaves it
+            double[] theta = st.fromOriginal(original);
+            double[] back = st.toOriginal(theta);
+            for (int i = 0; i < original.length; i++) {
+                total++;
+                if (back[i] == original[i]) {
+                    exact++;
+                    continue;
+                }
+                // no double maps onto it: then none of theta's neighbours does either, and it is one ulp off
+                int c = i / D;
+                int j = i % D;
+                double inv = 1.0 / std[j];
+                assertTrue(i < 3 * D && c < 3, "the intercepts pass through unchanged");
+                for (double t : new double[] {Math.nextDown(theta[i]), Math.nextUp(theta[i])}) {
+                    assertTrue(t * inv != original[i], "a neighbour maps exactly onto " + original[i]);
+                }
+                assertTrue(Math.abs(back[i] - original[i]) <= Math.ulp(original[i]), back[i] + " vs " + original[i]);
+            }
+        }
+        assertTrue(exact > 0.7 * total, exact + " of " + total + " exact");
+    }
 }

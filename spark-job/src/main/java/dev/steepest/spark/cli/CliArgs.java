@@ -12,6 +12,7 @@ public record CliArgs(String command, String config, List<String> sets, String o
             "usage: steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--report] [--verbose]",
             "       " + dev.steepest.spark.report.ReportCommand.USAGE,
             "       " + dev.steepest.spark.lrfind.LrFindCommand.USAGE,
+            "       " + dev.steepest.spark.compare.CompareArgs.USAGE,
             "",
             "  --config FILE     HOCON job config (see conf/ and the README's config reference)",
             "  --set key=value   override one config key (repeatable), e.g. --set optimizer.lr=0.05",

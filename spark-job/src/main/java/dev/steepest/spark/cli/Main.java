@@ -47,6 +47,9 @@ public final class Main {
             case "lr-find" -> {
                 return dev.steepest.spark.lrfind.LrFindCommand.run(args, out, err);
             }
+            case "compare" -> {
+                return dev.steepest.spark.compare.CompareCommand.run(args, out, err);
+            }
             case "predict", "evaluate" -> {
                 return ScoringCommands.run(args, out, err);
             }
@@ -132,7 +135,7 @@ public final class Main {
         return signals.exitCode();
     }
 
-    /** Missing inputs fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
+    /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
     public static void checkInputsExist(JobConfig cfg) {
         Configuration conf = new Configuration();
         cfg.sparkSettings().forEach((k, v) -> {
@@ -141,6 +144,9 @@ public final class Main {
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
         if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());
+        if (cfg.has("model.init-from")) {
+            dev.steepest.spark.job.WarmStart.read(conf, "model.init-from", cfg.string("model.init-from"));
+        }
     }
 
     private static Path outputDirectory(CliArgs cli, JobConfig cfg) {

@@ -68,6 +68,9 @@ public final class ConfigSchema {
         word("model.init", "zeros", "Initial parameters: zeros, or N(0, init-std^2) weights seeded by train.seed.",
                 "zeros", "normal");
         real("model.init-std", 0.01, 0, true, INF, false, "Standard deviation for model.init = normal.");
+        string("model.init-from", null, "Warm start: train from the parameters of this model (a run directory, a "
+                + "model.json, or a saved Spark ML model directory; any Hadoop FileSystem path) instead of model.init's. "
+                + "Its type, features, classes and layers must be this run's.");
         // optimizer (per-optimizer defaults: OptimizerOptions)
         word("optimizer.name", "sgd", "The optimizer; momentum and nesterov are sgd with momentum 0.9 (and "
                 + "nesterov).", OptimizerOptions.NAMES.toArray(new String[0]));
@@ -97,9 +100,12 @@ public final class ConfigSchema {
         real("regularization.l2", 0.0, 0, false, INF, false,
                 "L2 penalty l2/2 ||w||^2 added to the objective and its gradient.");
         real("regularization.l1", 0.0, 0, false, INF, false, "L1 penalty l1 ||w||_1 by proximal soft-thresholding "
-                + "after each step (exact zeros); with l2 too this is the elastic net.");
+                + "after each step, in the optimizer's metric (threshold = each coordinate's step times l1), so every "
+                + "optimizer settles at the L1 optimum with its exact zeros; with l2 too this is the elastic net. "
+                + "Refused with a decoupled decay and centered rmsprop.");
         real("regularization.decoupled-weight-decay", 0.0, 0, false, INF, false,
-                "Decoupled decay for any optimizer: theta <- theta + update - lr(t) wd theta (Loshchilov & Hutter 2019).");
+                "Decoupled decay for any optimizer: theta <- theta + update - lr(t) wd theta (Loshchilov & Hutter 2019); "
+                        + "not with regularization.l1 (use regularization.l2).");
         bool("regularization.include-intercepts", false, "Also regularize and decay intercepts and biases.");
         // learning-rate schedule (counts in epochs, converted to steps)
         word("schedule.name", "constant", "Learning-rate schedule, stepped every iteration.", "constant", "step",
@@ -153,6 +159,11 @@ public final class ConfigSchema {
                 + "the validation loss, and keep the best epoch's parameters (needs a validation set).");
         real("train.early-stopping.min-delta", 0.0, 0, false, INF, false,
                 "The smallest decrease of the validation loss that counts as an improvement.");
+        word("train.line-search", "none", "Full-batch gradient descent: none (the scheduled rate), or armijo: "
+                + "backtrack from the scheduled rate, t <- shrink t, until f(w - t g) <= f(w) - c1 t ||g||^2 "
+                + "(needs train.batch-size = full and plain sgd).", "none", "armijo");
+        real("train.armijo.c1", 1e-4, 0, true, 1, true, "armijo: the sufficient-decrease constant c1.");
+        real("train.armijo.shrink", 0.5, 0, true, 1, true, "armijo: the factor a rejected trial step is multiplied by.");
         word("train.on-divergence", "stop", "On a diverging step: stop (exit 3, last good parameters saved), or back "
                 + "off: restore the last good state and halve the rate for the rest of the run.", "stop", "backoff");
         integer("train.max-backoffs", 5L, 0, INF, "Backoffs allowed before the run stops as diverged.");

@@ -58,6 +58,8 @@ public final class OptimizerOptions {
             }
         }
         if ("lbfgs".equals(name)) checkLbfgs(cfg);
+        else if (cfg.doubleValue("regularization.l1") > 0) checkL1(cfg, name);
+        checkLineSearch(cfg, name);
         if (takes.containsKey("optimizer.nesterov") && bool(cfg, "optimizer.nesterov")
                 && (number(cfg, "optimizer.momentum") <= 0 || number(cfg, "optimizer.dampening") != 0)) {
             throw new InputError("optimizer.nesterov: needs optimizer.momentum > 0 and optimizer.dampening = 0 "
@@ -101,6 +103,75 @@ public final class OptimizerOptions {
                 throw new InputError(key + ": does not apply to optimizer.name = lbfgs (its line search picks "
                         + "each step; its options: optimizer.history, the train.tolerance.* keys, "
                         + "train.epochs, train.max-iterations, regularization.l1 / l2)");
+            }
+        }
+    }
+
+    /**
+     * With {@code regularization.l1 > 0} the loop takes the proximal step in the optimizer's own metric, so that
+     * the run settles at the L1 optimum (README, "L1 with every optimizer"). Three settings would move that
+     * fixed point whatever the prox does, and are refused: a decay outside the objective (decoupled: AdamW's and
+     * LAMB's {@code weight-decay}, {@code regularization.decoupled-weight-decay}), whose pull on {@code w} is
+     * not the gradient of any fixed penalty; and centered RMSProp, whose denominator
+     * {@code sqrt(v - mean(g)^2)} goes to 0 once the gradient is constant, so that it never settles.
+     */
+    private static void checkL1(JobConfig cfg, String name) {
+        String l1 = "regularization.l1 = " + cfg.string("regularization.l1");
+        if (cfg.doubleValue("regularization.decoupled-weight-decay") > 0) {
+            throw new InputError("regularization.decoupled-weight-decay: does not combine with " + l1 + " (a decay "
+                    + "outside the objective moves the run off the L1 optimum); for the elastic net set "
+                    + "regularization.l2 instead, which every optimizer takes");
+        }
+        if (("adamw".equals(name) || "lamb".equals(name)) && number(cfg, "optimizer.weight-decay") > 0) {
+            throw new InputError("optimizer.weight-decay: " + name + "'s decoupled decay (" + number(cfg,
+                    "optimizer.weight-decay") + (cfg.isExplicit("optimizer.weight-decay") ? "" : ", its default")
+                    + ") does not combine with " + l1 + " (it moves the run off the L1 optimum); set "
+                    + "optimizer.weight-decay = 0, or use regularization.l2 for the elastic net"
+                    + ("adamw".equals(name) ? ", or optimizer.name = adam" : ""));
+        }
+        if ("rmsprop".equals(name) && bool(cfg, "optimizer.centered")) {
+            throw new InputError("optimizer.centered: centered rmsprop does not settle with " + l1 + " (its "
+                    + "denominator sqrt(v - mean(g)^2) goes to 0 at a fixed point); set optimizer.centered = false, "
+                    + "or use adam or lbfgs");
+        }
+    }
+
+    /**
+     * {@code train.line-search = armijo} backtracks plain full-batch gradient descent on the objective itself: every
+     * row, the step {@code -t g}, and nothing that changes the step or the objective outside of it.
+     */
+    private static void checkLineSearch(JobConfig cfg, String name) {
+        boolean armijo = "armijo".equals(cfg.string("train.line-search"));
+        for (String k : List.of("train.armijo.c1", "train.armijo.shrink")) {
+            if (cfg.isExplicit(k) && !armijo) throw new InputError(k + ": only applies with train.line-search = armijo");
+        }
+        if (!armijo) return;
+        if (!"full".equals(cfg.string("train.batch-size"))) {
+            throw new InputError("train.line-search: armijo needs train.batch-size = full (it compares the objective "
+                    + "on every row); for mini-batches use a schedule");
+        }
+        if (!"sgd".equals(name) && !"momentum".equals(name) && !"nesterov".equals(name)
+                || number(cfg, "optimizer.momentum") != 0.0) {
+            throw new InputError("train.line-search: armijo is for gradient descent, optimizer.name = sgd with "
+                    + "optimizer.momentum = 0 (not " + name + ("lbfgs".equals(name) ? ", whose strong-Wolfe line "
+                    + "search is built in)" : "); for curvature use optimizer.name = lbfgs"));
+        }
+        if (number(cfg, "optimizer.weight-decay") != 0.0) {
+            throw new InputError("optimizer.weight-decay: not with train.line-search = armijo (the decay is not in "
+                    + "the objective the search checks); use regularization.l2");
+        }
+        if (cfg.doubleValue("regularization.decoupled-weight-decay") != 0.0) {
+            throw new InputError("regularization.decoupled-weight-decay: not with train.line-search = armijo (the "
+                    + "decay is not in the objective the search checks); use regularization.l2");
+        }
+        if (cfg.doubleValue("regularization.l1") > 0) {
+            throw new InputError("regularization.l1: not with train.line-search = armijo (its condition is for a "
+                    + "smooth objective); for L1 use optimizer.name = lbfgs (OWL-QN)");
+        }
+        for (String k : List.of("clip.value", "clip.norm")) {
+            if (cfg.has(k)) {
+                throw new InputError(k + ": not with train.line-search = armijo (the search steps along the "
+                        + "gradient itself, and picks its length)");
             }
         }
     }

@@ -26,7 +26,8 @@ public final class ValidationSplit {
     }
 
     /**
-     * Splits {@code data} (whose blocks are released once both parts are cached). {@code numStrata} is the number of
+     * Splits {@code data} into two cached parts; {@code data} itself stays cached until its owner releases it (a
+     * run's loaded training set may serve several runs: {@code steepest compare}). {@code numStrata} is the number of
      * classes for a classifier (labels are class indices 0..K-1), 1 for regression.
      *
      * @throws InputError naming {@code data.validation-fraction} when either part would be empty
@@ -53,7 +54,6 @@ public final class ValidationSplit {
                 truncateLineage);
         TrainingData trainData = summarize(train, data, "training");
         TrainingData validationData = summarize(validation, data, "validation");
-        data.release();
         return new Parts(trainData, validationData);
     }
 

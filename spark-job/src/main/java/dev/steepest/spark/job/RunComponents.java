@@ -101,7 +101,10 @@ public final class RunComponents {
                 cfg.bool("regularization.include-intercepts"), options.validator(), listeners);
     }
 
-    /** Schedule, plateau, L1 prox, decoupled decay, intercept regularization and averaging from the config. */
+    /** The most trial steps of one Armijo search (shrink 0.5: down to 1e-18 of the scheduled rate). */
+    private static final int LINE_SEARCH_TRIALS = 60;
+
+    /** Schedule, plateau, L1 prox, decoupled decay, intercept regularization, averaging, line search. */
     public static TrainingOptions options(JobConfig cfg) {
         TrainingOptions o = TrainingOptions.defaults()
                 .withSchedule(ScheduleOptions.factory(cfg))
@@ -112,6 +115,10 @@ public final class RunComponents {
         if (l1 > 0) o = o.withProx(new L1Prox(l1));
         if ("polyak".equals(cfg.string("train.averaging"))) {
             o = o.withAveragingFrom(cfg.doubleValue("train.averaging-start-epoch"));
+        }
+        if ("armijo".equals(cfg.string("train.line-search"))) {
+            o = o.withLineSearch(new dev.steepest.core.train.ArmijoLineSearch(cfg.doubleValue("train.armijo.c1"),
+                    cfg.doubleValue("train.armijo.shrink"), LINE_SEARCH_TRIALS));
         }
         return o.withDivergence(new DivergencePolicy(cfg.doubleValue("train.divergence-factor"),
                 "backoff".equals(cfg.string("train.on-divergence")), (int) cfg.longValue("train.max-backoffs")));

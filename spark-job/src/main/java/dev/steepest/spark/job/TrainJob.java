@@ -45,9 +45,12 @@ public final class TrainJob {
     private TrainJob() {
     }
 
-    /** What a run produced; {@code summary} and {@code model} are what summary.json and model.json hold. */
+    /**
+     * What a run produced; {@code summary} and {@code modelJson} are what summary.json and model.json hold,
+     * {@code epochHistory} every epoch's record in order (the Spark ML models' training summary).
+     */
     public record Outcome(TrainingResult result, Model model, DataSpec spec, Map<String, Object> summary,
-                          Map<String, Object> modelJson) {
+                          Map<String, Object> modelJson, List<dev.steepest.core.train.EpochRecord> epochHistory) {
     }
 
     /**
@@ -81,6 +84,7 @@ public final class TrainJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
+        WarmStart.Source warm = inputs.initialModel(spark, cfg);
         TrainingData train = inputs.training(spark, "data.train", cfg.trainPath(), options);
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         MetricsWriter metrics = null;
@@ -101,6 +105,7 @@ public final class TrainJob {
                 double[] cls = train.spec().classes();
                 ValidationSplit.Parts parts = ValidationSplit.split(train, cfg.doubleValue("data.validation-fraction"),
                         cfg.longValue("train.seed"), cls == null ? 1 : cls.length, cfg.bool("data.truncate-lineage"));
+                inputs.release(loadedTrain); // both parts are cached: the whole set is not needed (unless shared)
                 train = parts.train();
                 validation = parts.validation();
                 cached.add(train);
@@ -121,6 +126,8 @@ public final class TrainJob {
                 throw new InputError("train.batch-size: " + settings.batchSize() + " is larger than the data set ("
                         + train.numRows() + " rows); use 'full' for batch gradient descent");
             }
+            double[] initial = warm == null ? RunComponents.initialParameters(cfg, model)
+                    : WarmStart.parameters(warm, model);
             long threshold = cfg.longValue("train.broadcast-threshold-bytes");
             steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println);
             GradientSource source = steps.source();
@@ -140,6 +147,13 @@ public final class TrainJob {
                     console.println("backoff " + e.backoffs() + ": step " + e.step() + " (epoch " + (e.epoch() + 1)
                             + ") diverged: " + e.reason() + "; restored the last good state, learning rate x"
                             + e.lrFactor() + " from now on");
+                }
+            });
+            List<dev.steepest.core.train.EpochRecord> epochHistory = new ArrayList<>();
+            listeners.add(new TrainingListener() {
+                @Override
+                public void onEpoch(dev.steepest.core.train.EpochRecord e) {
+                    epochHistory.add(e);
                 }
             });
             listeners.addAll(extra);
@@ -167,9 +181,10 @@ public final class TrainJob {
             loopOptions = adjust.apply(loopOptions);
             console.println(RunComponents.describe(cfg));
             LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
-            TrainingResult result = lbfgs != null ? lbfgs.run(RunComponents.initialParameters(cfg, model))
+            if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
+            TrainingResult result = lbfgs != null ? lbfgs.run(initial)
                     : new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners, loopOptions)
-                            .run(RunComponents.initialParameters(cfg, model));
+                            .run(initial);
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
@@ -213,11 +228,11 @@ public final class TrainJob {
                             + d.skipped().toString().replaceAll("[{}]", "").replace("=", " "));
                 }
             }
-            return new Outcome(result, model, train.spec(), summary, modelJson);
+            return new Outcome(result, model, train.spec(), summary, modelJson, List.copyOf(epochHistory));
         } finally {
             if (steps != null) steps.close();
             if (metrics != null) metrics.close();
-            for (TrainingData d : cached) d.release();
+            for (TrainingData d : cached) inputs.release(d);
         }
     }
 

@@ -9,6 +9,11 @@ import dev.steepest.spark.data.FrameLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.job.TrainingInputs;
+import dev.steepest.spark.job.WarmStart;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -28,7 +33,8 @@ import org.apache.spark.sql.functions;
  * What {@link SteepestClassifier} and {@link SteepestRegressor} share: their Params besides the ones Spark's base
  * classes bring ({@link ConfigParams} and four more: {@code regParam}, {@code elasticNetParam}, {@code weightCol},
  * {@code validationIndicatorCol}), the {@link JobConfig} their values make (validated as the CLI's config is),
- * and {@code fit}: the DataFrame staged by {@link FrameLoader} and trained by {@link TrainJob}, the CLI's training
+ * the initial model of a warm start ({@code setInitialModel}: not a Param, so it is copied and saved beside them, in
+ * {@code initialModel/model.json}), and {@code fit}: the DataFrame staged by {@link FrameLoader} and trained by {@link TrainJob}, the CLI's training
  * path.
  *
  * <p>Concurrent fits in one SparkContext ({@code CrossValidator.setParallelism(2)}): a fit that starts while another
@@ -44,6 +50,9 @@ final class EstimatorSupport implements Serializable {
     final DoubleParam elasticNetParam;
     final Param<String> weightCol;
     final Param<String> validationIndicatorCol;
+    /** setInitialModel's model (its model.json text and uid), or null: not a Param, saved beside the Params. */
+    private String initialModelJson;
+    private String initialModelUid;
 
     EstimatorSupport(Params owner) {
         String uid = owner.uid();
@@ -57,6 +66,63 @@ final class EstimatorSupport implements Serializable {
         weightCol = new Param<>(uid, "weightCol", "Sample-weight column (data.weight); every weight 1 when unset.");
         validationIndicatorCol = new Param<>(uid, "validationIndicatorCol", "Boolean column: rows where it is true are "
                 + "the validation set (per-epoch validation, early stopping, the plateau schedule), not trained on.");
+    }
+
+    void setInitialModel(ModelIO.Saved model) {
+        initialModelJson = model.modelJson();
+        initialModelUid = model.uid();
+    }
+
+    boolean hasInitialModel() {
+        return initialModelJson != null;
+    }
+
+    /** Carries the initial model over to a copy of the Estimator ({@code copy}, as CrossValidator makes them). */
+    void copyInitialModelTo(EstimatorSupport other) {
+        other.initialModelJson = initialModelJson;
+        other.initialModelUid = initialModelUid;
+    }
+
+    /** The initial model's file under a saved Estimator's directory. */
+    private static org.apache.hadoop.fs.Path initialModelFile(String path) {
+        return new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path, "initialModel"), "model.json");
+    }
+
+    /** {@code DefaultParamsWriter}'s layout, plus {@code initialModel/model.json} when an initial model is set. */
+    MLWriter writer(Params owner) {
+        return new DefaultParamsWriter(owner) {
+            @Override
+            public void saveImpl(String path) {
+                super.saveImpl(path);
+                if (initialModelJson != null) {
+                    ModelJson.writeText(sparkSession().sparkContext().hadoopConfiguration(), initialModelFile(path),
+                            initialModelJson);
+                }
+            }
+        };
+    }
+
+    /** Reads back what {@link #writer} saved. */
+    static <T extends Params> MLReader<T> reader(java.util.function.Function<T, EstimatorSupport> support) {
+        return new DefaultParamsReader<T>() {
+            @Override
+            public T load(String path) {
+                T estimator = super.load(path);
+                org.apache.hadoop.conf.Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
+                org.apache.hadoop.fs.Path file = initialModelFile(path);
+                try {
+                    if (file.getFileSystem(conf).exists(file)) {
+                        String json = ModelJson.readFile(conf, file);
+                        ModelJson.parse(json, file.toString());
+                        support.apply(estimator).initialModelJson = json;
+                        support.apply(estimator).initialModelUid = "saved in " + path;
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return estimator;
+            }
+        };
     }
 
     /** The Params, in the order explainParams shows them, without duplicates by name. */
@@ -109,8 +175,8 @@ final class EstimatorSupport implements Serializable {
         return ConfigSchema.validate(ConfigFactory.parseMap(m, "the Estimator's Params"), Map.of());
     }
 
-    /** Trains on {@code dataset} and returns model.json's text. */
-    String fit(Params owner, Dataset<?> dataset, String modelType, String featuresCol, String labelCol,
+    /** Trains on {@code dataset}: model.json's text is {@code ModelJson.text(outcome.modelJson())}. */
+    TrainJob.Outcome fit(Params owner, Dataset<?> dataset, String modelType, String featuresCol, String labelCol,
                Map<String, Object> implied) {
         boolean concurrent = ACTIVE_FITS.incrementAndGet() > 1;
         try {
@@ -124,17 +190,27 @@ final class EstimatorSupport implements Serializable {
                 validation = df.filter(functions.col(col));
             }
             SparkSession spark = df.sparkSession();
-            TrainingInputs inputs = frames(train, validation);
+            WarmStart.Source warm = initialModelJson == null ? null : new WarmStart.Source("initialModel: '"
+                    + initialModelUid + "'", ModelJson.parse(initialModelJson, "initialModel"));
+            TrainingInputs inputs = frames(train, validation, warm);
             PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-            TrainJob.Outcome o = TrainJob.run(spark, cfg, inputs, null, quiet, System.nanoTime());
-            return ModelJson.text(o.modelJson());
+            return TrainJob.run(spark, cfg, inputs, null, quiet, System.nanoTime());
         } finally {
             ACTIVE_FITS.decrementAndGet();
         }
     }
 
-    private static TrainingInputs frames(Dataset<Row> train, Dataset<Row> validation) {
+    private static TrainingInputs frames(Dataset<Row> train, Dataset<Row> validation, WarmStart.Source warm) {
         return new TrainingInputs() {
+            @Override
+            public WarmStart.Source initialModel(SparkSession spark, JobConfig cfg) {
+                if (warm == null) return TrainingInputs.super.initialModel(spark, cfg);
+                if (cfg.has("model.init-from")) {
+                    throw new IllegalArgumentException("setInitialModel and modelInitFrom are both set: use one");
+                }
+                return warm;
+            }
+
             @Override
             public TrainingData training(SparkSession spark, String key, String path, BlockLoader.Options options) {
                 return FrameLoader.loadTraining(spark, train, key, "the DataFrame", options);

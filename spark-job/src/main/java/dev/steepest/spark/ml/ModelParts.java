@@ -4,7 +4,6 @@ import dev.steepest.core.score.LinearScorer;
 import dev.steepest.core.score.MlpScorer;
 import dev.steepest.core.score.Scorer;
 import dev.steepest.core.score.ScoringModel;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.DenseMatrix;
@@ -20,10 +19,6 @@ import org.apache.spark.ml.linalg.Vectors;
  */
 final class ModelParts {
     private ModelParts() {
-    }
-
-    /** One MLP layer: {@code weights} is {@code n_out x n_in}, {@code activation} as model.json names it. */
-    public record Layer(Matrix weights, Vector bias, String activation) implements Serializable {
     }
 
     static double[] raw(ScoringModel model, Vector features) {
@@ -49,15 +44,21 @@ final class ModelParts {
         throw new UnsupportedOperationException("an mlp model has layers(), not coefficients and intercepts");
     }
 
-    static List<Layer> layers(ScoringModel model) {
+    static List<MlpLayer> layers(ScoringModel model) {
         if (!(model.scorer() instanceof MlpScorer mlp)) {
             throw new UnsupportedOperationException("a " + model.type() + " model has coefficients and intercepts, "
                     + "not layers()");
         }
-        List<Layer> out = new ArrayList<>();
+        List<MlpLayer> out = new ArrayList<>();
         for (int l = 0; l < mlp.numLayers(); l++) {
-            out.add(new Layer(matrix(mlp.weights(l)), Vectors.dense(mlp.bias(l).clone()), mlp.activation(l)));
+            out.add(new MlpLayer(matrix(mlp.weights(l)), Vectors.dense(mlp.bias(l).clone()), mlp.activation(l)));
         }
         return out;
+    }
+
+    /** Throws {@code t} unchecked (a Scala-style checked exception, as Spark's models throw SparkException). */
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
     }
 }

@@ -41,6 +41,8 @@ public final class SteepestClassificationModel
     private final String uid;
     private final String modelJson;
     private final ScoringModel model;
+    /** The fit's record; none after load (and not shipped to executors with the model). */
+    private transient SteepestTrainingSummary summary;
 
     /** A model from the text of a {@code model.json} of a classifier. */
     public SteepestClassificationModel(String uid, String modelJson) {
@@ -63,6 +65,19 @@ public final class SteepestClassificationModel
                 ModelJson.read(spark.sparkContext().hadoopConfiguration(), path));
     }
 
+    /** Whether the model has its fit's training summary (false for a loaded model, as Spark's). */
+    public boolean hasSummary() { return summary != null; }
+
+    /** The fit's training summary; throws Spark's {@code SparkException} when {@link #hasSummary()} is false. */
+    public SteepestTrainingSummary summary() {
+        if (summary == null) throw SteepestTrainingSummary.none(this);
+        return summary;
+    }
+
+    void setSummary(SteepestTrainingSummary s) {
+        summary = s;
+    }
+
     @Override public String uid() { return uid != null ? uid : ConstructionUid.current(); }
     @Override public String modelJson() { return modelJson; }
     /** The parsed model.json (type, scorer, feature names, label mapping). */
@@ -81,7 +96,7 @@ public final class SteepestClassificationModel
     /** Linear models: the K intercepts. */
     public Vector intercepts() { return Vectors.dense(ModelParts.linear(model).intercepts().clone()); }
     /** MLP: the layers, input to output. */
-    public List<ModelParts.Layer> layers() { return ModelParts.layers(model); }
+    public List<MlpLayer> layers() { return ModelParts.layers(model); }
 
     @Override
     public Vector predictRaw(Vector features) {
@@ -137,6 +152,7 @@ public final class SteepestClassificationModel
     @Override
     public SteepestClassificationModel copy(ParamMap extra) {
         SteepestClassificationModel m = copyValues(new SteepestClassificationModel(uid, modelJson), extra);
+        m.setSummary(summary);
         return m.setParent(parent());
     }
 

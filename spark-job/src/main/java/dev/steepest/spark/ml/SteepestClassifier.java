@@ -1,5 +1,6 @@
 package dev.steepest.spark.ml;
 
+import dev.steepest.spark.job.TrainJob;
 import java.util.Map;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -8,9 +9,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
@@ -77,6 +76,21 @@ public final class SteepestClassifier
     public SteepestClassifier setWeightCol(String v) { return put(weightCol(), v); }
     public SteepestClassifier setValidationIndicatorCol(String v) { return put(validationIndicatorCol(), v); }
 
+    /**
+     * Warm start: {@code fit} starts from {@code model}'s parameters instead of the initializer's, as
+     * {@code model.init-from} does for the CLI (same path; the shapes must match, else an input error names both).
+     * Copies and saved Estimators keep it. Not with {@code modelInitFrom} set too.
+     */
+    public SteepestClassifier setInitialModel(SteepestClassificationModel model) {
+        support.setInitialModel(model);
+        return this;
+    }
+
+    /** Whether {@link #setInitialModel} was called. */
+    public boolean hasInitialModel() {
+        return support.hasInitialModel();
+    }
+
     /** Sets the Param of a config key, e.g. {@code setConfig("optimizer.name", "adam")}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public SteepestClassifier setConfig(String key, Object value) {
@@ -96,22 +110,26 @@ public final class SteepestClassifier
         if (!type.equals("logistic") && !type.equals("hinge") && !type.equals("softmax") && !type.equals("mlp")) {
             throw new IllegalArgumentException("modelType: '" + type + "' is not a classifier; use SteepestRegressor");
         }
-        String json = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(), Map.of());
-        return copyValues(new SteepestClassificationModel(uid, json), ParamMap.empty());
+        TrainJob.Outcome fitted = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(), Map.of());
+        SteepestClassificationModel m = new SteepestClassificationModel(uid, ModelJson.text(fitted.modelJson()));
+        m.setSummary(new SteepestTrainingSummary(fitted));
+        return copyValues(m, ParamMap.empty());
     }
 
     @Override
     public SteepestClassifier copy(ParamMap extra) {
-        return defaultCopy(extra);
+        SteepestClassifier copy = defaultCopy(extra);
+        support.copyInitialModelTo(copy.support);
+        return copy;
     }
 
     @Override
     public MLWriter write() {
-        return new DefaultParamsWriter(this);
+        return support.writer(this);
     }
 
     public static MLReader<SteepestClassifier> read() {
-        return new DefaultParamsReader<>();
+        return EstimatorSupport.reader(e -> e.support);
     }
 
     public static SteepestClassifier load(String path) {

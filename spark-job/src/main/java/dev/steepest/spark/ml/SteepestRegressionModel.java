@@ -24,6 +24,8 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
     private final String uid;
     private final String modelJson;
     private final ScoringModel model;
+    /** The fit's record; none after load (and not shipped to executors with the model). */
+    private transient SteepestTrainingSummary summary;
 
     /** A model from the text of a {@code model.json} of a regressor. */
     public SteepestRegressionModel(String uid, String modelJson) {
@@ -46,6 +48,19 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
                 ModelJson.read(spark.sparkContext().hadoopConfiguration(), path));
     }
 
+    /** Whether the model has its fit's training summary (false for a loaded model, as Spark's). */
+    public boolean hasSummary() { return summary != null; }
+
+    /** The fit's training summary; throws Spark's {@code SparkException} when {@link #hasSummary()} is false. */
+    public SteepestTrainingSummary summary() {
+        if (summary == null) throw SteepestTrainingSummary.none(this);
+        return summary;
+    }
+
+    void setSummary(SteepestTrainingSummary s) {
+        summary = s;
+    }
+
     @Override public String uid() { return uid != null ? uid : ConstructionUid.current(); }
     @Override public String modelJson() { return modelJson; }
     public ScoringModel scoringModel() { return model; }
@@ -58,7 +73,7 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
     /** Linear models: the intercept (0 when none was fitted). */
     public double intercept() { return ModelParts.linear(model).intercepts()[0]; }
     /** MLP: the layers, input to output. */
-    public List<ModelParts.Layer> layers() { return ModelParts.layers(model); }
+    public List<MlpLayer> layers() { return ModelParts.layers(model); }
 
     @Override
     public double predict(Vector features) {
@@ -68,6 +83,7 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
     @Override
     public SteepestRegressionModel copy(ParamMap extra) {
         SteepestRegressionModel m = copyValues(new SteepestRegressionModel(uid, modelJson), extra);
+        m.setSummary(summary);
         return m.setParent(parent());
     }
 

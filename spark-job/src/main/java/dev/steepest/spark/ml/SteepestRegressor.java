@@ -1,5 +1,6 @@
 package dev.steepest.spark.ml;
 
+import dev.steepest.spark.job.TrainJob;
 import java.util.Map;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.linalg.Vector;
@@ -8,9 +9,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
@@ -75,6 +74,21 @@ public final class SteepestRegressor
     public SteepestRegressor setWeightCol(String v) { return put(weightCol(), v); }
     public SteepestRegressor setValidationIndicatorCol(String v) { return put(validationIndicatorCol(), v); }
 
+    /**
+     * Warm start: {@code fit} starts from {@code model}'s parameters instead of the initializer's, as
+     * {@code model.init-from} does for the CLI (same path; the shapes must match, else an input error names both).
+     * Copies and saved Estimators keep it. Not with {@code modelInitFrom} set too.
+     */
+    public SteepestRegressor setInitialModel(SteepestRegressionModel model) {
+        support.setInitialModel(model);
+        return this;
+    }
+
+    /** Whether {@link #setInitialModel} was called. */
+    public boolean hasInitialModel() {
+        return support.hasInitialModel();
+    }
+
     /** Sets the Param of a config key, e.g. {@code setConfig("optimizer.name", "adam")}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public SteepestRegressor setConfig(String key, Object value) {
@@ -94,23 +108,27 @@ public final class SteepestRegressor
         if (!type.equals("linear") && !type.equals("huber") && !type.equals("mlp")) {
             throw new IllegalArgumentException("modelType: '" + type + "' is not a regressor; use SteepestClassifier");
         }
-        String json = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(),
+        TrainJob.Outcome fitted = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(),
                 type.equals("mlp") ? Map.of("model.head", "squared") : Map.of()); // the regression head
-        return copyValues(new SteepestRegressionModel(uid, json), ParamMap.empty());
+        SteepestRegressionModel m = new SteepestRegressionModel(uid, ModelJson.text(fitted.modelJson()));
+        m.setSummary(new SteepestTrainingSummary(fitted));
+        return copyValues(m, ParamMap.empty());
     }
 
     @Override
     public SteepestRegressor copy(ParamMap extra) {
-        return defaultCopy(extra);
+        SteepestRegressor copy = defaultCopy(extra);
+        support.copyInitialModelTo(copy.support);
+        return copy;
     }
 
     @Override
     public MLWriter write() {
-        return new DefaultParamsWriter(this);
+        return support.writer(this);
     }
 
     public static MLReader<SteepestRegressor> read() {
-        return new DefaultParamsReader<>();
+        return EstimatorSupport.reader(e -> e.support);
     }
 
     public static SteepestRegressor load(String path) {

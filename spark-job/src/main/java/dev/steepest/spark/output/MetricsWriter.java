@@ -73,6 +73,10 @@ public final class MetricsWriter implements TrainingListener, Closeable {
         m.put("loss", s.loss());
         m.put("lr", s.lr());
         m.put("gradient_norm", s.gradientNorm());
+        if (!Double.isNaN(s.lossAfter())) {
+            m.put("loss_after", s.lossAfter());
+            m.put("line_search_trials", s.lineSearchTrials());
+        }
         m.put("group_gradient_norms", s.groupGradientNorms());
         m.put("rows", s.rows());
         m.put("elapsed_seconds", s.elapsedSeconds());

@@ -13,8 +13,12 @@ import java.util.TreeSet;
  * uPlot as they are.
  */
 public final class Chart {
-    /** How a series is drawn: a line, a dashed line (thresholds, validation), or points only (marked events). */
-    public enum Kind { LINE, DASH, POINTS }
+    /**
+     * How a series is drawn: a line, a dashed line (thresholds, validation), points only (marked events), or one
+     * bound of a shaded band: two consecutive {@code BAND} series (upper, then lower) enclose it, in the colour of
+     * the series before them (a mean and its ± std band).
+     */
+    public enum Kind { LINE, DASH, POINTS, BAND }
 
     private record Series(String label, Kind kind, double[] x, double[] y) {
     }
@@ -66,7 +70,7 @@ public final class Chart {
     }
 
     public boolean isEmpty() {
-        return series.stream().allMatch(s -> s.kind() == Kind.POINTS || s.kind() == Kind.DASH);
+        return series.stream().allMatch(s -> s.kind() == Kind.POINTS || s.kind() == Kind.DASH || s.kind() == Kind.BAND);
     }
 
     /** The island's object: {@code id, title, x_label, y_label, log, x, series: [{label, kind, values, points}]}. */

@@ -18,10 +18,18 @@
       try {
         var el = document.getElementById('chart-' + c.id);
         var series = [{ label: c.x_label }];
+        var bands = [], lastColor = palette[0], bandStart = -1;
         c.series.forEach(function (s, i) {
-          var color = palette[i % palette.length];
+          // a band's two bounds take the colour of the series before them (a mean), and enclose a shaded area
+          var color = s.kind === 'band' ? lastColor : palette[i % palette.length];
+          if (s.kind !== 'band') lastColor = color;
           var spec = { label: s.label, stroke: color, width: 1.5, spanGaps: true, points: { show: false } };
           if (s.kind === 'dash') spec.dash = [6, 4];
+          if (s.kind === 'band') {
+            spec.width = 0.5;
+            if (bandStart < 0) bandStart = i + 1;
+            else { bands.push({ series: [bandStart, i + 1], fill: color + '33' }); bandStart = -1; }
+          }
           if (s.kind === 'points') {
             spec.paths = function () { return null; };
             spec.points = { show: true, size: 10, stroke: color, fill: color };
@@ -33,6 +41,7 @@
           scales: { x: c.x_log ? { time: false, distr: 3 } : { time: false }, y: c.log ? { distr: 3 } : {} },
           axes: [{ label: c.x_label }, { label: c.y_label }]
         };
+        if (bands.length > 0) opts.bands = bands;
         var u = new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), el);
         drawn[c.id] = u.data.slice(1).map(function (col) {
           return col.filter(function (v) { return v !== null && v !== undefined; }).length;

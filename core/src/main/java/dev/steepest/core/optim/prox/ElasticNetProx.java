@@ -7,9 +7,10 @@ import java.util.List;
  * Elastic-net penalty {@code h(w) = l1 * ||w||_1 + (l2 / 2) * ||w||_2^2} (Zou &amp; Hastie 2005) by its proximal
  * operator (Parikh &amp; Boyd 2014, section 6.5.2; Duchi &amp; Singer 2009, FOBOS): soft-threshold, then shrink,
  * <pre>
- *   w_i = sign(w_i) * max(|w_i| - lr * l1, 0) / (1 + lr * l2)      on regularized groups; others unchanged
+ *   w_i = sign(w_i) * max(|w_i| - s_i * l1, 0) / (1 + s_i * l2)      on regularized groups; others unchanged
  * </pre>
- * (from the optimality condition {@code (x - w)/lr + l1 * sign(x) + l2 * x = 0}). With {@code l2 = 0} this is
+ * (from the optimality condition {@code (x - w)/s_i + l1 * sign(x) + l2 * x = 0}; {@code s_i} the step of
+ * coordinate {@code i}, {@code lr} for SGD, see {@link ParameterProx}). With {@code l2 = 0} this is
  * {@link L1Prox}. The {@code l2} part is a penalty of its own: do not also add it as weight decay to the gradient.
  *
  * @param l1 the L1 weight, finite and {@code >= 0}
@@ -37,14 +38,15 @@ public record ElasticNetProx(double l1, double l2) implements ParameterProx {
     }
 
     @Override
-    public double[] apply(double[] params, double lr, List<ParameterGroup> groups) {
+    public double[] apply(double[] params, double lr, double[] scales, List<ParameterGroup> groups) {
         ParameterProx.checkRate(lr);
-        double t = lr * l1;
-        double shrink = 1.0 + lr * l2;
         double[] out = params.clone();
         for (ParameterGroup g : groups) {
             if (!g.regularized()) continue;
-            for (int i = g.offset(); i < g.end(); i++) out[i] = ParameterProx.softThreshold(params[i], t) / shrink;
+            for (int i = g.offset(); i < g.end(); i++) {
+                double s = scales == null ? lr : lr * scales[i];
+                out[i] = ParameterProx.softThreshold(params[i], s * l1) / (1.0 + s * l2);
+            }
         }
         return out;
     }

@@ -7,9 +7,10 @@ import java.util.List;
  * L1 (lasso) penalty {@code h(w) = l1 * ||w||_1} by its proximal operator, soft-thresholding (Parikh &amp; Boyd
  * 2014, section 6.5.2; Duchi &amp; Singer 2009, FOBOS with l1):
  * <pre>
- *   w_i = sign(w_i) * max(|w_i| - lr * l1, 0)       on regularized groups; other components unchanged
+ *   w_i = sign(w_i) * max(|w_i| - s_i * l1, 0)      on regularized groups; other components unchanged
  * </pre>
- * Components with {@code |w_i| <= lr * l1} become exactly {@code 0.0}, which is what makes the model sparse.
+ * with {@code s_i} the step of coordinate {@code i} ({@code lr} for SGD; see {@link ParameterProx}). Components
+ * with {@code |w_i| <= s_i * l1} become exactly {@code 0.0}, which is what makes the model sparse.
  *
  * @param l1 the penalty weight, finite and {@code >= 0}
  */
@@ -28,13 +29,15 @@ public record L1Prox(double l1) implements ParameterProx {
     }
 
     @Override
-    public double[] apply(double[] params, double lr, List<ParameterGroup> groups) {
+    public double[] apply(double[] params, double lr, double[] scales, List<ParameterGroup> groups) {
         ParameterProx.checkRate(lr);
         double t = lr * l1;
         double[] out = params.clone();
         for (ParameterGroup g : groups) {
             if (!g.regularized()) continue;
-            for (int i = g.offset(); i < g.end(); i++) out[i] = ParameterProx.softThreshold(params[i], t);
+            for (int i = g.offset(); i < g.end(); i++) {
+                out[i] = ParameterProx.softThreshold(params[i], scales == null ? t : t * scales[i]);
+            }
         }
         return out;
     }
