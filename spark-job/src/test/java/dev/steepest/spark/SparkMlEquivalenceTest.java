@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code regularization.l1 = λα} against {@code regParam = λ}, {@code elasticNetParam = α},
  * {@code standardization = true} give the same coefficients and intercepts (to 1e-5 relative) and the same
  * exact zeros. Spark fits in the test, with a tiny {@code tol} and a large {@code maxIter}; steepest runs L-BFGS
- * (OWL-QN for L1) to a parameter change of 1e-13, and for one case proximal batch gradient descent.
+ * (OWL-QN for L1) to a parameter change of 1e-13, and for one case proximal batch gradient descent. For the
+ * logistic models, Spark's last iterate's objective equals steepest's final objective to 1e-12 relative.
  */
 class SparkMlEquivalenceTest {
     private static final double REL = 1e-5;
@@ -106,6 +107,21 @@ class SparkMlEquivalenceTest {
         double[] sparkW = spark.coefficients().toArray();
         for (int j = 0; j < sparkW.length; j++) assertClose(sparkW[j], w[0][j], "coefficient " + j);
         assertClose(spark.intercept(), ((double[]) o.modelJson().get("intercepts"))[0], "intercept");
+        assertSameFinalObjective(spark, o);
+    }
+
+    /**
+     * Spark's last iterate's objective (its {@code objectiveHistory}: mean loss plus the penalty in the standardized
+     * space, L1 included under OWL-QN) is steepest's {@code final_train_loss}, the same objective at its own final
+     * parameters: both runs end at the same optimum, where the objective is flat to second order.
+     */
+    private static void assertSameFinalObjective(LogisticRegressionModel spark, TrainJob.Outcome o) {
+        double[] history = spark.summary().objectiveHistory();
+        double sparkFinal = history[history.length - 1];
+        double ours = ((Number) o.summary().get("final_train_loss")).doubleValue();
+        System.out.println("final objective: Spark " + sparkFinal + " (" + history.length + " iterates), steepest "
+                + ours + " (" + o.result().iterations() + " iterations)");
+        assertEquals(sparkFinal, ours, 1e-12 * Math.abs(sparkFinal), "the final objective");
     }
 
     @ParameterizedTest(name = "λ = {0}, α = {1}")
@@ -134,6 +150,7 @@ class SparkMlEquivalenceTest {
         for (int k = 0; k < b.length; k++) {
             assertEquals(sparkB[k], b[k] - mean, REL * Math.max(Math.abs(sparkB[k]), 1e-2), "intercept " + k);
         }
+        assertSameFinalObjective(spark, o);
     }
 
     /**

@@ -23,4 +23,12 @@ public interface TrainingListener {
     default String stopRequest() {
         return null;
     }
+
+    /**
+     * After every step that went through (once {@link #stopRequest()} has been asked): the whole state the rest
+     * of the run depends on, and the run's seconds so far. A checkpoint saves it; {@link TrainingLoop#run(double[],
+     * Resume)} goes on from it.
+     */
+    default void onState(LoopState state, double elapsedSeconds) {
+    }
 }

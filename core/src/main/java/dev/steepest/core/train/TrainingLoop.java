@@ -101,6 +101,17 @@ public final class TrainingLoop {
      * verified state, halves the rate for the rest of the run and goes on (see {@link Backoff}).
      */
     public TrainingResult run(double[] initialParams) {
+        return run(initialParams, null);
+    }
+
+    /**
+     * Runs the loop from {@code initialParams}, or — with a {@code resume} — goes on from the state a checkpoint
+     * saved after one of this same run's steps: the epoch's remaining steps are the planner's steps after the
+     * {@link EpochProgress#drawn() drawn} ones, and any backoff redo queue comes first, exactly as the
+     * uninterrupted run would have gone on, so the final parameters are bit-identical. {@code initialParams} are
+     * still the run's initial parameters (the divergence check's reference may need them).
+     */
+    public TrainingResult run(double[] initialParams, Resume resume) {
         long[] sizes = source.partitionSizes();
         long n = 0;
         for (long s : sizes) n += s;
@@ -118,17 +129,23 @@ public final class TrainingLoop {
                 : Math.round(options.averagingStartEpochs() * plan.stepsPerEpoch());
         BatchPlanner planner = new BatchPlanner(sizes, plan.batchSize(), settings.seed());
         for (TrainingListener l : listeners) l.onPlan(plan);
-        Run run = new Run(plan, objective, optimizer, planner, epochEnd, averageFrom, initialParams, System.nanoTime());
+        long startNanos = System.nanoTime() - (resume == null ? 0 : Math.round(resume.elapsedSeconds() * 1e9));
+        Run run = new Run(plan, objective, optimizer, planner, epochEnd, averageFrom, initialParams, startNanos);
+        if (resume != null) state = resume.checked(model.numParameters(), plan.stepsPerEpoch());
 
         String stopReason = null;
         String divergence = null;
-        for (long epoch = 0; stopReason == null; epoch++) {
+        for (long epoch = resume == null ? 0 : state.epoch().index(); stopReason == null; epoch++) {
             if (settings.epochs() > 0 && epoch >= settings.epochs()) {
                 stopReason = "epochs";
                 break;
             }
-            state = state.startEpoch(epoch);
             BatchPlanner.Epoch steps = planner.epoch(epoch);
+            if (resume != null && epoch == resume.state().epoch().index()) {
+                for (long k = 0; k < state.epoch().drawn(); k++) steps.next();
+            } else {
+                state = state.startEpoch(epoch);
+            }
             while (!state.backoff().redo().isEmpty() || steps.hasNext()) {
                 if (settings.maxIterations() > 0 && state.iteration() >= settings.maxIterations()) {
                     stopReason = "max-iterations";
@@ -169,12 +186,13 @@ public final class TrainingLoop {
                     String reason = l.stopRequest();
                     if (reason != null && stopReason == null) stopReason = reason;
                 }
+                for (TrainingListener l : listeners) l.onState(state, seconds(run.startNanos()));
                 if (stopReason != null) break;
             }
             if (stopReason != null || state.epoch().weightSum() == 0.0) break;
             EpochEnd.Outcome end = epochEnd.finish(state, seconds(run.startNanos()));
             for (TrainingListener l : listeners) l.onEpoch(end.record());
-            state = end.state();
+            state = end.state().startEpoch(epoch + 1); // this epoch is over: a state saved now resumes in the next
             stopReason = end.stopReason();
         }
         return result(run, state, stopReason, divergence);

@@ -1,6 +1,10 @@
 package dev.steepest.spark.cli;
 
 import dev.steepest.spark.InputError;
+import dev.steepest.spark.checkpoint.Checkpoint;
+import dev.steepest.spark.checkpoint.Resumption;
+import dev.steepest.spark.checkpoint.SavedConfig;
+import dev.steepest.spark.job.Checkpointing;
 import dev.steepest.spark.config.ConfigLoader;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
@@ -72,19 +76,39 @@ public final class Main {
                 return ExitCode.OK;
             }
             checkBlasMode();
-            JobConfig cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
-            Path outDir = outputDirectory(cli, cfg);
-            RunDirectory.check(outDir, cli.overwrite());
+            Resumption.Located resumed = null;
+            JobConfig cfg;
+            Path outDir;
+            boolean overwrite = cli.overwrite();
+            if (cli.resume() != null) {
+                resumed = Resumption.locate(cli.resume(), hadoopConf(ConfigLoader.read(
+                        cli.config() == null ? null : new File(cli.config()), cli.sets()).spark()));
+                Checkpoint saved = resumed.checkpoint();
+                cfg = cli.config() != null ? ConfigLoader.load(new File(cli.config()), cli.sets())
+                        : SavedConfig.load(saved.source(), cli.sets());
+                String changed = Resumption.changedSetting(saved.config(), cfg.resolved());
+                if (changed != null) throw new InputError("--resume " + resumed.path() + ": " + changed);
+                outDir = cli.out() != null ? Paths.get(cli.out())
+                        : cfg.has("output.dir") ? Paths.get(cfg.string("output.dir")) : Paths.get(saved.runDirectory());
+                overwrite = true; // the run goes on where it wrote: its own earlier output is replaced on commit
+                RunDirectory.check(outDir, true);
+            } else {
+                cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
+                outDir = outputDirectory(cli, cfg);
+                RunDirectory.check(outDir, overwrite);
+                Checkpointing.checkNewRun(cfg, outDir, overwrite, hadoopConf(cfg.sparkSettings()));
+            }
             checkInputsExist(cfg);
 
             spark = SparkSessions.create(cfg);
             SparkSession session = spark;
             signals.beforeTraining(() -> session.sparkContext().cancelAllJobs());
             if (signals.received() != null) return stoppedBeforeTraining(signals, err);
-            dir = RunDirectory.open(outDir, cli.overwrite());
+            dir = RunDirectory.open(outDir, overwrite);
             TrainJob.Outcome outcome = TrainJob.run(spark, cfg, TrainingInputs.FILES, dir, out, start,
-                    List.of(signals.listener()));
+                    List.of(signals.listener()), resumed);
             dir.commit();
+            Checkpointing.afterCommit(cfg, dir.target(), spark.sparkContext().hadoopConfiguration(), out::println);
             out.println("outputs: " + dir.target());
             if (cli.report()) dev.steepest.spark.report.ReportCommand.run(
                     new String[] {"report", dir.target().toString()}, out, err);
@@ -92,7 +116,8 @@ public final class Main {
             if (signals.received() != null && stop.equals(signals.received().toLowerCase(Locale.ROOT))) {
                 err.println("steepest: stopped by " + signals.received() + " after step " + outcome.result().iterations()
                         + String.format(Locale.ROOT, " (%.4g epochs)", outcome.result().epochs())
-                        + "; the model so far is in " + dir.target() + " (stop_reason " + stop + ")");
+                        + "; the model so far is in " + dir.target() + " (stop_reason " + stop + "); go on with: "
+                        + "steepest train --resume " + dir.target());
                 return signals.exitCode();
             }
             if (outcome.result().diverged()) {
@@ -135,12 +160,18 @@ public final class Main {
         return signals.exitCode();
     }
 
-    /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
-    public static void checkInputsExist(JobConfig cfg) {
+    /** A Hadoop configuration with the spark.hadoop.* settings, as Spark makes it. */
+    private static Configuration hadoopConf(java.util.Map<String, String> sparkSettings) {
         Configuration conf = new Configuration();
-        cfg.sparkSettings().forEach((k, v) -> {
+        sparkSettings.forEach((k, v) -> {
             if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v);
         });
+        return conf;
+    }
+
+    /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
+    public static void checkInputsExist(JobConfig cfg) {
+        Configuration conf = hadoopConf(cfg.sparkSettings());
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
         if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());

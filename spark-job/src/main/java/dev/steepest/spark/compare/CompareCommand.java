@@ -131,6 +131,8 @@ public final class CompareCommand {
                 try {
                     TrainJob.run(spark, p.cfg(), inputs, dir, out, System.nanoTime(), List.of());
                     dir.commit();
+                    dev.steepest.spark.job.Checkpointing.afterCommit(p.cfg(), dir.target(),
+                            spark.sparkContext().hadoopConfiguration(), out::println);
                 } finally {
                     dir.abort();
                 }

@@ -188,6 +188,11 @@ public final class ConfigSchema {
                 + "is at most this; above it one job per step, whose broadcast spreads the sending.");
         real("train.resident.connect-seconds", 30.0, 0, true, INF, false, "How long the resident tasks have to "
                 + "connect before the run falls back to one Spark job per step.");
+        string("train.checkpoint.every", "5 minutes", "When to checkpoint the run (besides at its end and on SIGTERM / "
+                + "SIGINT): 'N steps', 'N epochs', a wall-clock interval ('90 s', '10 minutes', '1 h') or 'none'.");
+        string("train.checkpoint.dir", null, "Where checkpoints go: any Hadoop FileSystem URI (hdfs://, s3a://, "
+                + "file://); default DIR/checkpoints of the run's output (.DIR.checkpoints beside it while it runs).");
+        integer("train.checkpoint.keep", 2L, 1, INF, "How many of the newest checkpoints to keep.");
         string("output.dir", null, "Output directory (the --out option wins); default runs/<config>-<time>.");
         string("spark.master", "local[*]", "Spark master when not run by spark-submit (whose --master wins).");
     }

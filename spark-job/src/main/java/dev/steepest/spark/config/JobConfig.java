@@ -34,6 +34,10 @@ public final class JobConfig {
                     + "Xavier for tanh and sigmoid), seeded by train.seed");
         }
         ScheduleOptions.check(this);
+        if (dev.steepest.spark.checkpoint.Every.parse(string("train.checkpoint.every")) == null) {
+            throw new InputError("train.checkpoint.every: '" + string("train.checkpoint.every") + "' is not 'N steps', "
+                    + "'N epochs', a time ('90 s', '10 minutes', '1 h') or 'none'");
+        }
         if (has("data.validation") && has("data.validation-fraction")) {
             throw new InputError("data.validation and data.validation-fraction: set one or the other, not both");
         }
@@ -81,6 +85,11 @@ public final class JobConfig {
 
     public boolean isExplicit(String key) {
         return explicit.contains(key);
+    }
+
+    /** The steepest keys the config file or a --set named (the rest are defaults). */
+    public List<String> explicitKeys() {
+        return explicit;
     }
 
     public String string(String key) {

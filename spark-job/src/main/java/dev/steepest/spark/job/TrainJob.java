@@ -73,7 +73,14 @@ public final class TrainJob {
     /** As above, with {@code extra} listeners on the training loop (the CLI's stop on a signal). */
     public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
                               PrintStream console, long startNanos, List<TrainingListener> extra) {
-        return run(spark, cfg, inputs, out, console, startNanos, extra, o -> o);
+        return run(spark, cfg, inputs, out, console, startNanos, extra, null);
+    }
+
+    /** As above, going on from the checkpoint {@code resumed} ({@code steepest train --resume}) when not null. */
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra,
+                              dev.steepest.spark.checkpoint.Resumption.Located resumed) {
+        return run(spark, cfg, inputs, out, console, startNanos, extra, resumed, o -> o);
     }
 
     /**
@@ -82,6 +89,7 @@ public final class TrainJob {
      */
     public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
                               PrintStream console, long startNanos, List<TrainingListener> extra,
+                              dev.steepest.spark.checkpoint.Resumption.Located resumed,
                               java.util.function.UnaryOperator<TrainingOptions> adjust) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = RunComponents.maxClasses(cfg);
@@ -186,9 +194,13 @@ public final class TrainJob {
             console.println(RunComponents.describe(cfg));
             LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
             if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
+            Checkpointing checkpoints = lbfgs != null ? null
+                    : Checkpointing.start(spark, cfg, out, train, metrics, resumed, console::println);
+            if (checkpoints != null && checkpoints.listener() != null) listeners.add(checkpoints.listener());
             TrainingResult result = lbfgs != null ? lbfgs.run(initial)
                     : new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners, loopOptions)
-                            .run(initial);
+                            .run(initial, checkpoints.resume());
+            Map<String, Object> checkpointSummary = checkpoints == null ? null : checkpoints.finish(result);
             if (metrics != null) metrics.close();
 
             double[] params = result.params();
@@ -213,6 +225,8 @@ public final class TrainJob {
             if (badRecords != null) summary.put("bad_records", badRecords);
             List<String> warnings = new ArrayList<>(steps.warnings());
             warnings.addAll(deadGradients.warnings());
+            if (checkpoints != null) warnings.addAll(checkpoints.warnings());
+            if (checkpointSummary != null && !checkpointSummary.isEmpty()) summary.put("checkpoints", checkpointSummary);
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
             summary.put("resident_link", steps.link());

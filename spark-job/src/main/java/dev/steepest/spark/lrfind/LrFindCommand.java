@@ -38,13 +38,15 @@ public final class LrFindCommand {
 
     /**
      * What the test changes in the config: a fixed number of steps and nothing else that ends the run, no held-out
-     * sets, and the rate exactly the test's (no scaling rule, warmup or schedule; the schedule keys are unset).
+     * sets or checkpoints, and the rate exactly the test's (no scaling rule, warmup, line search or schedule; the
+     * schedule keys are unset).
      */
     static final List<String> UNSET = List.of("train.epochs", "train.tolerance.loss-change",
             "train.tolerance.gradient-norm", "train.tolerance.parameter-change", "train.early-stopping.patience",
             "train.early-stopping.min-delta", "train.on-divergence", "train.max-backoffs", "train.lr-scaling",
             "train.warmup-epochs", "train.averaging", "train.averaging-start-epoch", "data.test", "data.validation",
-            "data.validation-fraction", "output.dir");
+            "data.validation-fraction", "output.dir", "train.line-search", "train.armijo.c1", "train.armijo.shrink",
+            "train.checkpoint.every", "train.checkpoint.dir", "train.checkpoint.keep");
 
     private LrFindCommand() {
     }
@@ -112,7 +114,7 @@ public final class LrFindCommand {
                         + " (x" + short3(Math.pow(a.max() / a.min(), 1.0 / (a.steps() - 1))) + " a step); stops once "
                         + "the smoothed loss exceeds 4x its best");
                 TrainJob.Outcome o = TrainJob.run(spark, cfg, TrainingInputs.FILES, null, out, start, List.of(test),
-                        opts -> opts.withSchedule(test.scheduleFactory()));
+                        null, opts -> opts.withSchedule(test.scheduleFactory()));
                 long batch = o.result().plan().batchSize();
                 double scale = LrScaling.parse(user.string("train.lr-scaling")).factor(batch,
                         user.longValue("train.reference-batch-size"));

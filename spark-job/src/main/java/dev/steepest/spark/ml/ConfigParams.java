@@ -31,8 +31,12 @@ public final class ConfigParams implements Serializable {
 
     /** Spark's conventional Param names and the config key each stands for. */
     public static final Map<String, String> CONVENTIONAL = conventional();
-    /** Keys with no Param: files, outputs, and the two keys that regParam and elasticNetParam set. */
-    static final Set<String> NOT_PARAMS = Set.of("data.train", "data.test", "data.validation",
+    /**
+     * Keys with no Param: files, outputs, checkpoints (a CLI run's: {@code steepest train --resume}), and the two
+     * keys that regParam and elasticNetParam set.
+     */
+    static final Set<String> NOT_PARAMS = Set.of("train.checkpoint.every", "train.checkpoint.dir",
+            "train.checkpoint.keep", "data.train", "data.test", "data.validation",
             "data.validation-fraction", "data.format", "data.label", "data.weight", "data.num-features", "data.header",
             "data.delimiter", "data.features", "data.exclude", "data.categorical", "output.dir", "spark.master",
             "regularization.l1", "regularization.l2");

@@ -121,7 +121,25 @@ public final class MetricsWriter implements TrainingListener, Closeable {
         }
     }
 
-    private void flush() {
+    /**
+     * Writes {@code lines} as they are — the metrics a resumed run had written up to its checkpoint — before
+     * anything else, so the file continues without a gap or a repeated step.
+     */
+    public void prepend(byte[] lines) {
+        if (failed || lines.length == 0) return;
+        write(new String(lines, StandardCharsets.UTF_8));
+    }
+
+    private void write(String raw) {
+        try {
+            out.write(raw);
+        } catch (IOException ex) {
+            fail(ex);
+        }
+    }
+
+    /** Pushes what was written to the file (a checkpoint then copies it). */
+    public void flush() {
         if (failed) return;
         try {
             out.flush();

@@ -1,0 +1,195 @@
+package dev.steepest.spark.job;
+
+import dev.steepest.core.train.Resume;
+import dev.steepest.core.train.TrainingResult;
+import dev.steepest.spark.InputError;
+import dev.steepest.spark.checkpoint.CheckpointStore;
+import dev.steepest.spark.checkpoint.Checkpointer;
+import dev.steepest.spark.checkpoint.Every;
+import dev.steepest.spark.checkpoint.Resumption;
+import dev.steepest.spark.checkpoint.SavedConfig;
+import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.output.MetricsWriter;
+import dev.steepest.spark.output.RunDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A run's checkpoints and its resume, between the CLI and the loop: where the checkpoints go
+ * ({@code train.checkpoint.dir}; by default the run directory's hidden sibling {@code .NAME.checkpoints} while it
+ * runs, moved to {@code NAME/checkpoints} when the run commits), the checkpointer listener, and — on
+ * {@code --resume} — the checks that the data is the data the checkpoint saw, the state to go on from and the
+ * metrics to continue.
+ */
+public final class Checkpointing {
+    private final Checkpointer checkpointer;
+    private final Resumption.Located resumed;
+    /** Where the checkpoints are once the run committed (summary.json's {@code checkpoints.directory}). */
+    private final String finalDirectory;
+
+    private Checkpointing(Checkpointer checkpointer, Resumption.Located resumed, String finalDirectory) {
+        this.checkpointer = checkpointer;
+        this.resumed = resumed;
+        this.finalDirectory = finalDirectory;
+    }
+
+    /** The checkpoint directory of a run writing to {@code runDir} (null: no output, no checkpoints). */
+    public static String directory(JobConfig cfg, String runDir) {
+        if (cfg.has("train.checkpoint.dir")) return cfg.string("train.checkpoint.dir");
+        return runDir == null ? null : Resumption.liveDirectory(runDir);
+    }
+
+    /**
+     * Before Spark starts: a new run (not a resume) refuses a checkpoint directory that holds an interrupted run's
+     * checkpoints — unless {@code overwrite}, which deletes them.
+     */
+    public static void checkNewRun(JobConfig cfg, Path runDir, boolean overwrite, Configuration conf) {
+        String dir = directory(cfg, runDir.toAbsolutePath().toString());
+        try {
+            CheckpointStore store = CheckpointStore.at(dir, conf);
+            if (!store.exists()) return;
+            if (overwrite) {
+                store.delete();
+                return;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new InputError("train.checkpoint.dir: cannot read " + dir + ": " + e.getMessage(), e);
+        }
+        throw new InputError(dir + " holds the checkpoints of an interrupted run: resume it with 'steepest train "
+                + "--resume " + runDir + "', or pass --overwrite to start a new run (which deletes them)");
+    }
+
+    /** After the run directory committed: the default checkpoint directory moves into it. */
+    public static void afterCommit(JobConfig cfg, Path target, Configuration conf, Consumer<String> console) {
+        if (cfg.has("train.checkpoint.dir")) return;
+        String live = Resumption.liveDirectory(target.toAbsolutePath().toString());
+        try {
+            CheckpointStore store = CheckpointStore.at(live, conf);
+            if (!store.moveTo(target.resolve("checkpoints").toAbsolutePath().toString())) {
+                if (store.exists()) console.accept("warning: the checkpoints stay in " + live);
+            }
+        } catch (IOException e) {
+            console.accept("warning: the checkpoints stay in " + live + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The checkpointing of a run on {@code train} (null when the run writes nothing and no directory is set);
+     * with {@code resumed}, first checks the data against the checkpoint's and continues its metrics.
+     */
+    static Checkpointing start(SparkSession spark, JobConfig cfg, RunDirectory out, TrainingData train,
+                               MetricsWriter metrics, Resumption.Located resumed, Consumer<String> console) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Map<String, Object> data = fingerprint(train, cfg, conf);
+        if (resumed != null) {
+            String changed = Resumption.changedData(resumed.checkpoint().data(), data);
+            if (changed != null) throw new InputError("--resume " + resumed.path() + ": " + changed);
+            if (metrics != null) metrics.prepend(resumed.checkpoint().metrics());
+            console.accept("resuming from " + resumed.path() + " after step " + resumed.checkpoint().state().iteration()
+                    + " (epoch " + (resumed.checkpoint().state().epoch().index() + 1) + ")");
+        }
+        String dir = directory(cfg, out == null ? null : out.target().toAbsolutePath().toString());
+        if (dir == null) return new Checkpointing(null, resumed, null);
+        Every every = Every.parse(cfg.string("train.checkpoint.every"));
+        Path metricsFile = out == null ? null : out.file("metrics.jsonl");
+        Checkpointer c = new Checkpointer(CheckpointStore.at(dir, conf), every,
+                (int) cfg.longValue("train.checkpoint.keep"),
+                out == null ? null : out.target().toAbsolutePath().toString(), cfg.resolved(), SavedConfig.of(cfg),
+                data, () -> metricsSoFar(metrics, metricsFile), console);
+        if (resumed != null) c.resumedAt(resumed.checkpoint().state().iteration());
+        String finalDir = cfg.has("train.checkpoint.dir") ? c.directory()
+                : out.target().toAbsolutePath().resolve("checkpoints").toString();
+        return new Checkpointing(c, resumed, finalDir);
+    }
+
+    /** The listener that writes the checkpoints (null without any). */
+    Checkpointer listener() {
+        return checkpointer;
+    }
+
+    /** Where the loop goes on from (null: from the start). */
+    Resume resume() {
+        return resumed == null ? null : resumed.checkpoint().resume();
+    }
+
+    /** The last checkpoint, at the run's end; what summary.json records under {@code checkpoints}. */
+    Map<String, Object> finish(TrainingResult result) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (checkpointer != null) {
+            checkpointer.finish(result.state(), result.trainSeconds());
+            m.put("directory", finalDirectory);
+            m.put("written", checkpointer.written());
+            m.put("write_seconds", checkpointer.writeSeconds());
+        }
+        if (resumed != null) {
+            m.put("resumed_from", resumed.path());
+            m.put("resumed_after_step", resumed.checkpoint().state().iteration());
+        }
+        return m;
+    }
+
+    List<String> warnings() {
+        return checkpointer == null ? List.of() : checkpointer.warnings();
+    }
+
+    private static byte[] metricsSoFar(MetricsWriter metrics, Path file) {
+        if (metrics == null || file == null) return new byte[0];
+        metrics.flush();
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the data of a run is, as a resume checks it: sizes, columns, labels and the training files. */
+    static Map<String, Object> fingerprint(TrainingData train, JobConfig cfg, Configuration conf) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", train.numRows());
+        m.put("partition_sizes", Arrays.stream(train.partitionSizes()).boxed().toList());
+        m.put("num_features", train.spec().numFeatures());
+        m.put("feature_names", train.spec().featureNames());
+        m.put("labels", new com.fasterxml.jackson.databind.ObjectMapper().convertValue(train.spec().labelMapping(),
+                Object.class));
+        if (train.path() != null) m.put("files", files(train.path(), conf));
+        return m;
+    }
+
+    private static Map<String, Object> files(String path, Configuration conf) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            FileSystem fs = p.getFileSystem(conf);
+            FileStatus[] matched = fs.globStatus(p);
+            if (matched == null) return m;
+            for (FileStatus s : matched) {
+                if (s.isFile()) {
+                    m.put(s.getPath().toString(), s.getLen() + " bytes, modified " + s.getModificationTime());
+                    continue;
+                }
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(s.getPath(), true);
+                while (it.hasNext()) {
+                    LocatedFileStatus f = it.next();
+                    m.put(f.getPath().toString(), f.getLen() + " bytes, modified " + f.getModificationTime());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            m.put("error", String.valueOf(e.getMessage()));
+        }
+        return new java.util.TreeMap<>(m);
+    }
+}
