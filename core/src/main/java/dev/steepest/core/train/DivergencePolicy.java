@@ -78,7 +78,7 @@ public record DivergencePolicy(double factor, boolean backoff, int maxBackoffs) 
     }
 
     /** {@code x} to {@code digits} significant digits, without trailing zeros: 1000, 0.05, 1.5E-7. */
-    static String shortNumber(double x, int digits) {
+    public static String shortNumber(double x, int digits) {
         if (!Double.isFinite(x)) return Double.toString(x);
         BigDecimal d = new BigDecimal(x).round(new MathContext(digits)).stripTrailingZeros();
         double a = Math.abs(x);

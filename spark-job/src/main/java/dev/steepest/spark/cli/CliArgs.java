@@ -15,6 +15,7 @@ public record CliArgs(String command, String config, List<String> sets, String o
             "usage: steepest train --config FILE [--set key=value]... [--out DIR] [--overwrite] [--report] [--verbose]",
             "       steepest train --resume DIR [--config FILE] [--set key=value]... [--out DIR] [--report] [--verbose]",
             "       " + dev.steepest.spark.report.ReportCommand.USAGE,
+            "       " + dev.steepest.spark.lrfind.LrFindCommand.USAGE,
             "       " + dev.steepest.spark.compare.CompareArgs.USAGE,
             "",
             "  --config FILE     HOCON job config (see conf/ and the README's config reference)",

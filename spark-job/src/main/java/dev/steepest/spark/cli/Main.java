@@ -48,6 +48,9 @@ public final class Main {
             case "report" -> {
                 return dev.steepest.spark.report.ReportCommand.run(args, out, err);
             }
+            case "lr-find" -> {
+                return dev.steepest.spark.lrfind.LrFindCommand.run(args, out, err);
+            }
             case "compare" -> {
                 return dev.steepest.spark.compare.CompareCommand.run(args, out, err);
             }

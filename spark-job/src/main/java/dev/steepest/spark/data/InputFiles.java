@@ -61,6 +61,17 @@ public final class InputFiles {
         return out;
     }
 
+    /** The total size in bytes of the data files under {@code path} ({@link #list}); 0 when it cannot be told. */
+    public static long totalBytes(Configuration conf, String key, String path) {
+        long total = 0;
+        try {
+            for (Path f : list(conf, key, path)) total += f.getFileSystem(conf).getFileStatus(f).getLen();
+        } catch (IOException | RuntimeException e) {
+            return 0; // only for a progress line's ETA: the load itself reports what is wrong
+        }
+        return total;
+    }
+
     /** Whether {@code file} or a directory between it and {@code root} is hidden (_ or . prefix). */
     private static boolean hidden(Path file, Path root) {
         for (Path p = file; p != null && (root == null || !p.equals(root)); p = p.getParent()) {

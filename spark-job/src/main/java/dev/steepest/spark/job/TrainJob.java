@@ -23,7 +23,9 @@ import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.data.ValidationSplit;
 import dev.steepest.spark.exec.SparkGradientSource;
 import dev.steepest.spark.output.DeadGradientWarning;
+import dev.steepest.spark.data.InputFiles;
 import dev.steepest.spark.output.Json;
+import dev.steepest.spark.output.LoadProgress;
 import dev.steepest.spark.output.MetricsWriter;
 import dev.steepest.spark.output.ProgressReporter;
 import dev.steepest.spark.output.RunDirectory;
@@ -78,24 +80,37 @@ public final class TrainJob {
     public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
                               PrintStream console, long startNanos, List<TrainingListener> extra,
                               dev.steepest.spark.checkpoint.Resumption.Located resumed) {
+        return run(spark, cfg, inputs, out, console, startNanos, extra, resumed, o -> o);
+    }
+
+    /**
+     * As above, with the loop's options as {@code adjust} makes them from the config's (the learning-rate range
+     * test's own schedule): the same data path, model, optimizer and step modes otherwise.
+     */
+    public static Outcome run(SparkSession spark, JobConfig cfg, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra,
+                              dev.steepest.spark.checkpoint.Resumption.Located resumed,
+                              java.util.function.UnaryOperator<TrainingOptions> adjust) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         WarmStart.Source warm = inputs.initialModel(spark, cfg);
-        TrainingData train = inputs.training(spark, "data.train", cfg.trainPath(), options);
+        TrainingData train = watched(spark, cfg, inputs, console, "data.train", cfg.trainPath(),
+                () -> inputs.training(spark, "data.train", cfg.trainPath(), options));
         List<TrainingData> cached = new ArrayList<>(List.of(train));
+        DataSpec trainSpec = train.spec();
         MetricsWriter metrics = null;
         StepSources.Steps steps = null;
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
-            TrainingData held = cfg.testPath() == null ? null
-                    : inputs.heldOut(spark, "data.test", cfg.testPath(), options, train.spec());
+            TrainingData held = cfg.testPath() == null ? null : watched(spark, cfg, inputs, console, "data.test",
+                    cfg.testPath(), () -> inputs.heldOut(spark, "data.test", cfg.testPath(), options, trainSpec));
             if (held != null) cached.add(held);
             TrainingData loadedTrain = train;
             TrainingData validation = null;
             if (cfg.validationPath() != null) {
-                validation = inputs.heldOut(spark, "data.validation", cfg.validationPath(), options,
-                        train.spec());
+                validation = watched(spark, cfg, inputs, console, "data.validation", cfg.validationPath(),
+                        () -> inputs.heldOut(spark, "data.validation", cfg.validationPath(), options, trainSpec));
                 cached.add(validation);
             } else if (cfg.has("data.validation-fraction")) {
                 // the validation rows leave the training set: from here on `train` is the rest
@@ -175,6 +190,7 @@ public final class TrainJob {
                         p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
                         RunComponents.earlyStopping(cfg));
             }
+            loopOptions = adjust.apply(loopOptions);
             console.println(RunComponents.describe(cfg));
             LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
             if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
@@ -235,6 +251,17 @@ public final class TrainJob {
             if (steps != null) steps.close();
             if (metrics != null) metrics.close();
             for (TrainingData d : cached) inputs.release(d);
+        }
+    }
+
+    /** Loads a data set with a progress line while it takes longer than train.progress-seconds (LoadProgress). */
+    private static TrainingData watched(SparkSession spark, JobConfig cfg, TrainingInputs inputs, PrintStream console,
+                                        String key, String path, java.util.function.Supplier<TrainingData> load) {
+        long bytes = inputs == TrainingInputs.FILES
+                ? InputFiles.totalBytes(spark.sparkContext().hadoopConfiguration(), key, path) : 0;
+        try (LoadProgress p = LoadProgress.start(spark.sparkContext(), key, bytes,
+                cfg.doubleValue("train.progress-seconds"), console)) {
+            return load.get();
         }
     }
 

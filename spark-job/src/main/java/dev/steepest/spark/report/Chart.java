@@ -29,6 +29,7 @@ public final class Chart {
     private final String xLabel;
     private final String yLabel;
     private final boolean log;
+    private boolean logX;
     private final List<Series> series = new ArrayList<>();
 
     public Chart(String id, String title, String xLabel, String yLabel, boolean log) {
@@ -45,6 +46,12 @@ public final class Chart {
 
     public String title() {
         return title;
+    }
+
+    /** Draws the x axis on a log scale (x values must then be positive: lr-find's rates). */
+    public Chart logX() {
+        logX = true;
+        return this;
     }
 
     public Chart add(String label, Kind kind, double[] x, double[] y) {
@@ -107,6 +114,7 @@ public final class Chart {
         m.put("x_label", xLabel);
         m.put("y_label", yLabel);
         m.put("log", log);
+        if (logX) m.put("x_log", true);
         m.put("x", x);
         m.put("series", out);
         return m;

@@ -39,7 +39,7 @@
         });
         var opts = {
           title: c.title, width: Math.min(1100, window.innerWidth - 40), height: 320, series: series,
-          scales: { x: { time: false }, y: c.log ? { distr: 3 } : {} },
+          scales: { x: c.x_log ? { time: false, distr: 3 } : { time: false }, y: c.log ? { distr: 3 } : {} },
           axes: [{ label: c.x_label }, { label: c.y_label }]
         };
         if (bands.length > 0) opts.bands = bands;
