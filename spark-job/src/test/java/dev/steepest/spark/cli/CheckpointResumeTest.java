@@ -203,9 +203,9 @@ class CheckpointResumeTest {
     @Test
     void aSigtermWritesACheckpointSaysHowToGoOnAndTheResumedRunEndsWithTheUninterruptedModel() throws Exception {
         Path expected = tmp.resolve("expected");
-        assertEquals(0, cli(train(expected, 12, "none")).code());
+        assertEquals(0, cli(train(expected, 100, "none")).code());
         Path out = tmp.resolve("stopped");
-        CliProcess p = CliProcess.start(tmp.resolve("logs-term"), train(out, 12, "none").toArray(new String[0]));
+        CliProcess p = CliProcess.start(tmp.resolve("logs-term"), train(out, 100, "none").toArray(new String[0]));
         try {
             assertTrue(p.awaitStdout("training logistic", 240), p.out() + p.err());
             Thread.sleep(1500);

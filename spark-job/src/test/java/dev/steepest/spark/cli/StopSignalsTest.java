@@ -97,6 +97,9 @@ class StopSignalsTest {
             assertTrue(p.awaitStdout("training logistic", 240), p.out() + p.err());
             Thread.sleep(500);
             p.signal("INT");
+            // the JVM handles signals on its own threads in any order: send the second once the first was seen
+            long seen = System.nanoTime() + 30_000_000_000L;
+            while (!p.err().contains("SIGINT received") && System.nanoTime() < seen) Thread.sleep(5);
             p.process.destroy(); // SIGTERM right after, from this JVM
             assertEquals(ExitCode.SIGINT, p.exitCode(30), p.err());
             assertTrue(p.err().contains("second signal (SIGTERM): exiting now"), p.err());
