@@ -17,6 +17,9 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
         kryo.register(dev.steepest.spark.exec.IndexedPartial.class);
         kryo.register(dev.steepest.spark.data.BlockSummary.class);
         kryo.register(java.util.TreeMap.class); // BlockSummary's skipped records per reason
+        kryo.register(dev.steepest.spark.data.PackedRows.class); // the fast input path's shuffle (issue 17)
+        kryo.register(long[].class);
+        kryo.register(byte[].class);
         kryo.register(double[].class);
         kryo.register(float[].class); // float32 blocks' values (data.precision)
         kryo.register(int[].class);

@@ -27,12 +27,12 @@ final class BlockAssembler {
     }
 
     /** What a partition's block builder needs: where everything is in the encoded rows. */
-    private record Plan(String key, int numeric, boolean sparse, int[] categorySizes, int[] oneHotColumns,
+    record Plan(String key, int numeric, boolean sparse, int[] categorySizes, int[] oneHotColumns,
                         Labels labels, boolean skip, boolean textLines, Precision precision) implements Serializable {
     }
 
     /** A block and what its partition's summary says, built in one pass over the partition's rows. */
-    private record PartitionBlock(Block block, BlockSummary summary) implements Serializable {
+    record PartitionBlock(Block block, BlockSummary summary) implements Serializable {
     }
 
     /** Builds and caches the blocks; {@code training}: a constant regression label is an input error. */
@@ -48,6 +48,21 @@ final class BlockAssembler {
         Plan plan = new Plan(staged.key(), spec.numericFeatures(), spec.sparse(), sizes, columns, labels,
                 opt.skipBadRecords(), staged.textLines(), opt.precision());
         JavaRDD<PartitionBlock> built = rows.javaRDD().mapPartitions(it -> List.of(build(it, plan)).iterator(), true);
+        return finish(built, staged, labels, spec, opt, training, skippedBefore);
+    }
+
+    /** The builder's plan for a data set without categorical columns ({@link DirectBlocks}). */
+    static Plan plan(StagedInput staged, DataSpec spec, Labels labels, BlockLoader.Options opt) {
+        return new Plan(staged.key(), spec.numericFeatures(), spec.sparse(), new int[0], new int[0], labels,
+                opt.skipBadRecords(), staged.textLines(), opt.precision());
+    }
+
+    /**
+     * Caches the blocks {@code built} makes (one per partition, with its summary), collects the summaries and
+     * checks what they say; {@code skippedBefore}: records skipped before the blocks, counted per reason.
+     */
+    static TrainingData finish(JavaRDD<PartitionBlock> built, StagedInput staged, Labels labels, DataSpec spec,
+                               BlockLoader.Options opt, boolean training, Map<String, Long> skippedBefore) {
         built.persist(StorageLevel.MEMORY_ONLY());
         List<BlockSummary> summaries;
         JavaRDD<Block> blocks = built.map(PartitionBlock::block);
@@ -87,7 +102,7 @@ final class BlockAssembler {
         return data;
     }
 
-    private static PartitionBlock build(Iterator<Row> rows, Plan plan) {
+    static PartitionBlock build(Iterator<Row> rows, Plan plan) {
         int slots = 0;
         for (int s : plan.categorySizes()) slots += s;
         int d = plan.numeric() + slots;

@@ -51,31 +51,38 @@ public final class BlockLoader {
 
     /** The training set of staged rows (from a file's stager or {@link FrameLoader}). */
     static TrainingData training(SparkSession spark, StagedInput staged, Options opt) {
+        if (DirectBlocks.applies(staged)) return DirectBlocks.training(spark, staged, opt);
         String[][] categories = Categories.fit(staged);
         Labels labels = opt.classification()
                 ? Errors.reportingBadRecords(staged, () -> Labels.of(staged, opt)) : Labels.REGRESSION;
         int numeric = staged.numericFeatures() >= 0 ? staged.numericFeatures()
                 : Errors.reportingBadRecords(staged, () -> LibsvmStager.largestIndex(staged));
-        List<String> numericNames = staged.numericNames() != null ? staged.numericNames()
-                : Columns.indexNames(numeric);
-        List<String> names = new ArrayList<>(numericNames);
-        for (int c = 0; c < categories.length; c++) {
-            for (String v : categories[c]) names.add(staged.categorical().get(c) + "=" + v);
-        }
-        DataSpec spec = new DataSpec(opt.format(), names, names.size(), staged.sparse(), labels.classes,
-                labels.names, numericNames, staged.categorical(), categories);
+        DataSpec spec = spec(staged, opt, labels, numeric, categories);
 
         Skipping skipping = Skipping.of(staged, labels, opt);
         Dataset<Row> rows = Categories.encode(skipping.good(), spec);
         int target = opt.partitions() != null ? opt.partitions()
                 : Math.max(staged.inputPartitions(), spark.sparkContext().defaultParallelism());
         // A plain repartition interleaves rows in shuffle-fetch order; hashing a stable row id and sorting by it
-        // inside each partition gives the same blocks on every run.
+        // inside each partition gives the same blocks on every run (DirectBlocks gives each row the same partition
+        // and place without Spark SQL).
         rows = rows.withColumn(ROW_ID, functions.monotonically_increasing_id())
                 .repartition(target, functions.col(ROW_ID))
                 .sortWithinPartitions(ROW_ID)
                 .drop(ROW_ID);
         return BlockAssembler.assemble(rows, staged, spec, labels, opt, true, skipping.counts());
+    }
+
+    /** What a training set's blocks hold: its features' names, classes and categories. */
+    static DataSpec spec(StagedInput staged, Options opt, Labels labels, int numeric, String[][] categories) {
+        List<String> numericNames = staged.numericNames() != null ? staged.numericNames()
+                : Columns.indexNames(numeric);
+        List<String> names = new ArrayList<>(numericNames);
+        for (int c = 0; c < categories.length; c++) {
+            for (String v : categories[c]) names.add(staged.categorical().get(c) + "=" + v);
+        }
+        return new DataSpec(opt.format(), names, names.size(), staged.sparse(), labels.classes,
+                labels.names, numericNames, staged.categorical(), categories);
     }
 
     /** Loads a held-out set with the training set's columns, categories and classes (unseen labels are errors). */
@@ -85,6 +92,7 @@ public final class BlockLoader {
 
     /** A held-out set of staged rows, with training's columns, categories and classes. */
     static TrainingData heldOut(StagedInput staged, Options opt, DataSpec train) {
+        if (DirectBlocks.applies(staged)) return DirectBlocks.heldOut(staged, opt, train);
         Labels labels = Labels.of(train);
         Skipping skipping = Skipping.of(staged, labels, opt);
         return BlockAssembler.assemble(Categories.encode(skipping.good(), train), staged, train, labels, opt, false,

@@ -68,7 +68,7 @@ final class CsvStager {
                 (split, it) -> lines(key, ((FileSplit) split).getPath().toString(), it, plan), true);
         return new StagedInput(spark.createDataFrame(rows, StagedRows.schema(categorical.length)),
                 TextInput.partitions(spark, conf, files), key, path, conf, true,
-                features.length, cols.named(features), cols.named(categorical), false);
+                features.length, cols.named(features), cols.named(categorical), false, rows);
     }
 
     /** One split's lines to staged rows: the header line is checked and dropped, blank lines are dropped. */
@@ -87,7 +87,71 @@ final class CsvStager {
                 if (line.isBlank()) return null;
                 return record(file, offset, offset == 0 ? InputFiles.stripBom(line) : line, plan);
             }
+
+            @Override
+            Row parse(long offset, Text line) {
+                Row r = offset == 0 ? null : plainRecord(file, offset, line.getBytes(), line.getLength(), plan);
+                return r != null ? r : parse(offset, line.toString());
+            }
         };
+    }
+
+    /**
+     * The good record in a plain line — ASCII, no quotes, the expected number of fields, every number plainly
+     * written ({@link TextFields#parsePlain}), a label and no problem to report — read from its bytes without a
+     * String per field; null for any other line, which {@link #record} then reads (and words its problem), so
+     * that both give the same rows.
+     */
+    static Row plainRecord(String file, long offset, byte[] b, int length, Plan plan) {
+        char delimiter = plan.delimiter();
+        if (delimiter >= 0x80 || delimiter == '"') return null;
+        int n = plan.names().length;
+        int[] start = new int[n];
+        int[] end = new int[n];
+        int field = 0;
+        int from = 0;
+        for (int i = 0; i <= length; i++) {
+            byte c = i < length ? b[i] : (byte) delimiter;
+            if (c < 0 || c == '"') return null;
+            if (c == delimiter) {
+                if (field == n) return null;
+                int s = from;
+                int e = i;
+                while (s < e && (b[s] & 0xff) <= ' ') s++; // String.trim's blanks
+                while (e > s && (b[e - 1] & 0xff) <= ' ') e--;
+                start[field] = s;
+                end[field] = e;
+                field++;
+                from = i + 1;
+            }
+        }
+        if (field != n) return null;
+        int l = plan.label();
+        if (start[l] == end[l]) return null;
+        String label = new String(b, start[l], end[l] - start[l], java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (plan.regression() && Double.isNaN(TextFields.parsePlain(b, start[l], end[l]))) return null;
+        Double weight = null;
+        if (plan.weight() >= 0) {
+            double w = TextFields.parsePlain(b, start[plan.weight()], end[plan.weight()]);
+            if (Double.isNaN(w) || StagedRows.weightProblem(w) != null) return null;
+            weight = w;
+        }
+        int[] features = plan.features();
+        double[] x = new double[features.length];
+        for (int j = 0; j < x.length; j++) {
+            int f = features[j];
+            double v = TextFields.parsePlain(b, start[f], end[f]);
+            if (Double.isNaN(v)) return null;
+            x[j] = v;
+        }
+        int cats = plan.categorical().length;
+        String[] categories = new String[cats];
+        for (int c = 0; c < cats; c++) {
+            int f = plan.categorical()[c];
+            if (start[f] == end[f]) return null;
+            categories[c] = new String(b, start[f], end[f] - start[f], java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return StagedRows.good(file, offset, label, weight, Vectors.dense(x), categories);
     }
 
     static Row record(String file, long offset, String line, Plan plan) {

@@ -39,7 +39,7 @@ final class LibsvmStager {
                 (split, it) -> lines(((FileSplit) split).getPath().toString(), it, d, regression), true);
         return new StagedInput(spark.createDataFrame(rows, StagedRows.schema(0)),
                 TextInput.partitions(spark, conf, files), key, path, conf, true,
-                d == null ? -1 : d, null, List.of(), true);
+                d == null ? -1 : d, null, List.of(), true, rows);
     }
 
     /**

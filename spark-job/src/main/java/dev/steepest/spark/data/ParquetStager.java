@@ -109,7 +109,7 @@ final class ParquetStager {
         boolean sparse = vector && (train != null ? train.sparse() : categorical.length == 0);
         return new StagedInput(df.sparkSession().createDataFrame(rows, StagedRows.schema(categorical.length)),
                 rows.getNumPartitions(), key, path, conf, false,
-                d, vector ? null : numericNames, categoricalNames, sparse);
+                d, vector ? null : numericNames, categoricalNames, sparse, rows);
     }
 
     static Row record(Row r, Plan plan) {

@@ -10,9 +10,11 @@ import org.apache.spark.sql.Row;
  * where it came from ({@code key}, {@code path}, and {@code conf} to turn a text offset into a line number),
  * whether positions are text byte offsets ({@code textLines}) or row indices, the numeric feature count
  * ({@code numericFeatures}; -1 when the largest LibSVM index decides it) and names ({@code numericNames}; null:
- * f0, f1, ...), the categorical columns, and whether blocks are sparse.
+ * f0, f1, ...), the categorical columns, and whether blocks are sparse. {@code records}: the same staged rows as
+ * the plain row RDD that {@code rows} was made from (partition for partition, in order), which the fast path
+ * ({@link DirectBlocks}) reads without the round trip through Spark SQL's row format.
  */
 record StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
                    boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
-                   boolean sparse) {
+                   boolean sparse, org.apache.spark.api.java.JavaRDD<Row> records) {
 }

@@ -115,6 +115,11 @@ final class StagedRows {
         return r.isNullAt(WEIGHT_AT) ? 1.0 : r.getDouble(WEIGHT_AT);
     }
 
+    /** Whether the record has a weight column's value. */
+    static boolean hasWeight(Row r) {
+        return !r.isNullAt(WEIGHT_AT);
+    }
+
     /** The numeric features (a LibSVM record's vector has its final size only after the block builder). */
     static Vector features(Row r) {
         return (Vector) r.get(FEATURES_AT);

@@ -107,6 +107,45 @@ final class TextFields {
         };
     }
 
+    /**
+     * The number in the ASCII bytes {@code b[from .. to)} when they are plainly one — an optional sign, digits with
+     * at most one decimal point (at least one digit), an optional exponent, nothing else, no surrounding blanks —
+     * and it is finite; NaN otherwise (also for text {@link #parse} would accept: the caller then takes the
+     * {@link String} path, which decides and words the problem). The value is {@link Double#parseDouble}'s, bit
+     * for bit: FastDoubleParser rounds correctly, as the JDK does, and short integers convert exactly.
+     */
+    static double parsePlain(byte[] b, int from, int to) {
+        int i = from;
+        if (i >= to) return Double.NaN;
+        boolean negative = b[i] == '-';
+        if (b[i] == '+' || b[i] == '-') i++;
+        int digits = 0;
+        long whole = 0;
+        boolean simple = true;
+        for (; i < to && b[i] >= '0' && b[i] <= '9'; i++, digits++) whole = whole * 10 + (b[i] - '0');
+        if (i < to && b[i] == '.') {
+            simple = false;
+            for (i++; i < to && b[i] >= '0' && b[i] <= '9'; i++) digits++;
+        }
+        if (digits == 0) return Double.NaN;
+        if (i < to && (b[i] == 'e' || b[i] == 'E')) {
+            simple = false;
+            i++;
+            if (i < to && (b[i] == '+' || b[i] == '-')) i++;
+            int exp = 0;
+            for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) exp++;
+            if (exp == 0) return Double.NaN;
+        }
+        if (i != to) return Double.NaN;
+        double v;
+        if (simple && digits <= 15) {
+            v = negative ? -(double) whole : (double) whole; // exact: below 2^53; "-0" is -0.0, as parseDouble's
+        } else {
+            v = ch.randelshofer.fastdoubleparser.JavaDoubleParser.parseDouble(b, from, to - from);
+        }
+        return Double.isFinite(v) ? v : Double.NaN;
+    }
+
     static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }

@@ -78,11 +78,19 @@ final class TextInput {
 
         abstract Row parse(long offset, String line);
 
+        /**
+         * The line as Hadoop read it ({@code line.getBytes()} up to {@code getLength()}, reused for the next line):
+         * as {@link #parse(long, String)} of its text unless a format reads the bytes itself.
+         */
+        Row parse(long offset, Text line) {
+            return parse(offset, line.toString());
+        }
+
         @Override
         public boolean hasNext() {
             while (next == null && in.hasNext()) {
                 Tuple2<LongWritable, Text> t = in.next();
-                next = parse(t._1().get(), t._2().toString()); // Hadoop reuses the Text: copy it now
+                next = parse(t._1().get(), t._2()); // Hadoop reuses the Text: parse it now
             }
             return next != null;
         }

@@ -1,0 +1,156 @@
+package dev.steepest.spark.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+
+/**
+ * Staged rows ({@link StagedRows}, without categorical columns) of one source partition bound for one block,
+ * packed into flat arrays for Spark's shuffle: no row object, no vector object, no Spark SQL row per record — a
+ * Kryo or Java stream of a few primitive arrays. Lossless: {@link #rows} gives back rows that every accessor of
+ * {@link StagedRows} reads as the originals. {@code skipped}: bad records the source partition left out before
+ * the rows got their ids ({@code data.on-bad-record = skip}), counted per reason, carried to one block's summary.
+ * Public only for the Kryo registrator.
+ */
+public final class PackedRows implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final byte NONE = 0;
+    private static final byte DENSE = 1;
+    private static final byte SPARSE = 2;
+
+    /** The source partition: blocks take the packs of their rows in source order. */
+    final int source;
+    int n;
+    String[] file = new String[16];
+    long[] pos = new long[16];
+    String[] bad = new String[16];
+    String[] detail = new String[16];
+    String[] label = new String[16];
+    /** The weight column's value; NaN when the record has none (a weight is finite when present). */
+    double[] weight = new double[16];
+    byte[] kind = new byte[16];
+    int[] size = new int[16];
+    /** Row i's values are values[start[i] .. start[i + 1]), with indices[...] for a sparse vector. */
+    int[] start = new int[17];
+    double[] values = new double[1024];
+    int[] indices = new int[0];
+    int valueCount;
+    Map<String, Long> skipped = new TreeMap<>();
+
+    PackedRows(int source) {
+        this.source = source;
+    }
+
+    void add(Row r) {
+        if (n == file.length) grow();
+        file[n] = StagedRows.file(r);
+        pos[n] = StagedRows.position(r);
+        bad[n] = StagedRows.badReason(r);
+        detail[n] = StagedRows.badDetail(r);
+        label[n] = StagedRows.label(r);
+        weight[n] = StagedRows.hasWeight(r) ? StagedRows.weight(r) : Double.NaN;
+        Vector v = StagedRows.features(r);
+        if (v == null) {
+            kind[n] = NONE;
+        } else if (v instanceof SparseVector sv) {
+            kind[n] = SPARSE;
+            size[n] = sv.size();
+            append(sv.values(), sv.indices());
+        } else {
+            kind[n] = DENSE;
+            size[n] = v.size();
+            append(((DenseVector) v).values(), null);
+        }
+        n++;
+        start[n] = valueCount;
+    }
+
+    private void append(double[] v, int[] idx) {
+        int need = valueCount + v.length;
+        if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
+        System.arraycopy(v, 0, values, valueCount, v.length);
+        if (idx != null) {
+            if (need > indices.length) indices = Arrays.copyOf(indices, Math.max(need, values.length));
+            System.arraycopy(idx, 0, indices, valueCount, idx.length);
+        }
+        valueCount = need;
+    }
+
+    private void grow() {
+        int c = file.length * 2;
+        file = Arrays.copyOf(file, c);
+        pos = Arrays.copyOf(pos, c);
+        bad = Arrays.copyOf(bad, c);
+        detail = Arrays.copyOf(detail, c);
+        label = Arrays.copyOf(label, c);
+        weight = Arrays.copyOf(weight, c);
+        kind = Arrays.copyOf(kind, c);
+        size = Arrays.copyOf(size, c);
+        start = Arrays.copyOf(start, c + 1);
+    }
+
+    /** Drops the unused capacity before the pack is shipped. */
+    PackedRows trim() {
+        file = Arrays.copyOf(file, n);
+        pos = Arrays.copyOf(pos, n);
+        bad = Arrays.copyOf(bad, n);
+        detail = Arrays.copyOf(detail, n);
+        label = Arrays.copyOf(label, n);
+        weight = Arrays.copyOf(weight, n);
+        kind = Arrays.copyOf(kind, n);
+        size = Arrays.copyOf(size, n);
+        start = Arrays.copyOf(start, n + 1);
+        values = Arrays.copyOf(values, valueCount);
+        if (indices.length > 0) indices = Arrays.copyOf(indices, Math.min(indices.length, valueCount));
+        return this;
+    }
+
+    Row row(int i) {
+        Vector v = null;
+        int from = start[i];
+        int to = start[i + 1];
+        if (kind[i] == DENSE) {
+            v = Vectors.dense(Arrays.copyOfRange(values, from, to));
+        } else if (kind[i] == SPARSE) {
+            v = Vectors.sparse(size[i], Arrays.copyOfRange(indices, from, to), Arrays.copyOfRange(values, from, to));
+        }
+        return bad[i] != null ? StagedRows.bad(file[i], pos[i], bad[i], detail[i], 0)
+                : StagedRows.good(file[i], pos[i], label[i], Double.isNaN(weight[i]) ? null : weight[i], v,
+                new String[0]);
+    }
+
+    /** The rows of {@code packs}, in source order and, within a source, in their order. */
+    static Iterator<Row> rows(List<PackedRows> packs) {
+        List<PackedRows> sorted = new ArrayList<>(packs);
+        sorted.sort((a, b) -> Integer.compare(a.source, b.source));
+        return new Iterator<>() {
+            private int pack;
+            private int row;
+
+            @Override
+            public boolean hasNext() {
+                while (pack < sorted.size() && row >= sorted.get(pack).n) {
+                    pack++;
+                    row = 0;
+                }
+                return pack < sorted.size();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return sorted.get(pack).row(row++);
+            }
+        };
+    }
+}
