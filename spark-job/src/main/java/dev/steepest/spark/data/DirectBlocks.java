@@ -37,22 +37,27 @@ final class DirectBlocks {
     /** The training set: classes, feature count, then the blocks in {@code target} partitions. */
     static TrainingData training(org.apache.spark.sql.SparkSession spark, StagedInput staged,
                                  BlockLoader.Options opt) {
-        JavaRDD<Row> records = staged.records();
+        // one pack per input partition: the rows parsed once, cached (exact, narrow) while the classes and the
+        // feature count are found
+        JavaRDD<PackedRows> parts = staged.records().mapPartitionsWithIndex((p, it) -> {
+            PackedRows pack = new PackedRows(p);
+            while (it.hasNext()) pack.add(it.next());
+            return List.of(pack.trim()).iterator();
+        }, true);
         boolean cache = opt.classification() || staged.numericFeatures() < 0;
-        if (cache) records.persist(StorageLevel.MEMORY_ONLY());
+        if (cache) parts.persist(StorageLevel.MEMORY_ONLY());
         try {
             Labels labels = opt.classification()
-                    ? Errors.reportingBadRecords(staged, () -> Labels.of(Labels.distinct(records), staged, opt))
+                    ? Errors.reportingBadRecords(staged, () -> Labels.of(distinctLabels(parts), staged, opt))
                     : Labels.REGRESSION;
             int numeric = staged.numericFeatures() >= 0 ? staged.numericFeatures()
-                    : Errors.reportingBadRecords(staged, () -> largestIndex(records, staged));
+                    : Errors.reportingBadRecords(staged, () -> largestIndex(parts, staged));
             DataSpec spec = BlockLoader.spec(staged, opt, labels, numeric, new String[0][]);
             int target = opt.partitions() != null ? opt.partitions()
                     : Math.max(staged.inputPartitions(), spark.sparkContext().defaultParallelism());
             Set<String> notNumbers = opt.skipBadRecords() ? Set.copyOf(labels.notNumbers) : Set.of();
             boolean skip = opt.skipBadRecords();
-            JavaPairRDD<Integer, PackedRows> packs = records.mapPartitionsWithIndex(
-                    (p, it) -> spread(p, it, target, skip, notNumbers), true)
+            JavaPairRDD<Integer, PackedRows> packs = parts.flatMap(pack -> spread(pack, target, skip, notNumbers))
                     .mapToPair(t -> t)
                     .partitionBy(new org.apache.spark.HashPartitioner(target));
             BlockAssembler.Plan plan = BlockAssembler.plan(staged, spec, labels, opt);
@@ -67,9 +72,29 @@ final class DirectBlocks {
             }, true);
             return BlockAssembler.finish(built, staged, labels, spec, opt, true, Map.of());
         } finally {
-            if (cache) records.unpersist(false);
+            if (cache) parts.unpersist(false);
         }
     }
+
+    /**
+     * The distinct labels of the good records, as {@link Labels#of(StagedInput, BlockLoader.Options)}'s Spark
+     * query finds them: at most {@value #MAX_LABELS} (one more than any classifier takes).
+     */
+    private static Set<String> distinctLabels(JavaRDD<PackedRows> parts) {
+        List<String[]> each = parts.map(p -> {
+            java.util.TreeSet<String> seen = new java.util.TreeSet<>();
+            for (int i = 0; i < p.n && seen.size() < MAX_LABELS; i++) if (p.bad[i] == null) seen.add(p.label[i]);
+            return seen.toArray(new String[0]);
+        }).collect();
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        for (String[] labels : each) {
+            for (String l : labels) if (all.size() < MAX_LABELS) all.add(l);
+        }
+        return all;
+    }
+
+    /** {@link Labels}'s limit on distinct labels, plus one. */
+    static final int MAX_LABELS = 100_001;
 
     /** A held-out set: its blocks in the input's partitions and order, as {@link BlockLoader#heldOut} builds them. */
     static TrainingData heldOut(StagedInput staged, BlockLoader.Options opt, DataSpec train) {
@@ -91,15 +116,21 @@ final class DirectBlocks {
      * target (every target gets a pack, so the skip counts travel with target 0's). With {@code skip}, bad records
      * (and labels among {@code notNumbers}) leave before the ids are given, as {@link Skipping} takes them out.
      */
-    static Iterator<Tuple2<Integer, PackedRows>> spread(int source, Iterator<Row> rows, int target, boolean skip,
+    static Iterator<Tuple2<Integer, PackedRows>> spread(PackedRows source, int target, boolean skip,
                                                       Set<String> notNumbers) {
         PackedRows[] packs = new PackedRows[target];
-        for (int t = 0; t < target; t++) packs[t] = new PackedRows(source);
-        Iterator<Row> good = skip ? withoutBad(rows, notNumbers, packs[0].skipped) : rows;
-        long id = (long) source << 33; // monotonically_increasing_id: the partition in the upper 31 bits
-        while (good.hasNext()) {
-            Row r = good.next();
-            packs[Math.floorMod(Murmur3_x86_32.hashLong(id++, SQL_HASH_SEED), target)].add(r);
+        for (int t = 0; t < target; t++) packs[t] = new PackedRows(source.source);
+        long id = (long) source.source << 33; // monotonically_increasing_id: the partition in the upper 31 bits
+        for (int i = 0; i < source.n; i++) {
+            if (skip) {
+                String reason = source.bad[i];
+                if (reason == null && notNumbers.contains(source.label[i])) reason = BadRecord.NOT_A_NUMBER;
+                if (reason != null) {
+                    packs[0].skipped.merge(reason, 1L, Long::sum);
+                    continue;
+                }
+            }
+            packs[Math.floorMod(Murmur3_x86_32.hashLong(id++, SQL_HASH_SEED), target)].addFrom(source, i);
         }
         List<Tuple2<Integer, PackedRows>> out = new ArrayList<>(target);
         for (int t = 0; t < target; t++) out.add(new Tuple2<>(t, packs[t].trim()));
@@ -133,12 +164,17 @@ final class DirectBlocks {
         };
     }
 
-    /** {@link LibsvmStager#largestIndex} over the cached rows. */
-    private static int largestIndex(JavaRDD<Row> records, StagedInput staged) {
-        int max = records.map(r -> {
-            if (StagedRows.badReason(r) != null) return 0;
-            int[] idx = ((org.apache.spark.ml.linalg.SparseVector) StagedRows.features(r)).indices();
-            return idx.length == 0 ? 0 : idx[idx.length - 1] + 1;
+    /** {@link LibsvmStager#largestIndex} over the cached packs. */
+    private static int largestIndex(JavaRDD<PackedRows> parts, StagedInput staged) {
+        int max = parts.map(p -> {
+            int m = 0;
+            for (int i = 0; i < p.n; i++) {
+                if (p.bad[i] != null) continue;
+                if (!p.sparse(i)) throw new ClassCastException("a LibSVM record without a sparse vector");
+                int end = p.start[i + 1];
+                if (end > p.start[i]) m = Math.max(m, p.indices[end - 1] + 1);
+            }
+            return m;
         }).fold(0, Math::max);
         if (max == 0) {
             throw new dev.steepest.spark.InputError(staged.key() + ": '" + staged.path()

@@ -63,29 +63,6 @@ final class Labels implements Serializable {
         return of(distinct, staged, opt);
     }
 
-    /**
-     * The distinct labels of each partition's good records, at most one more than {@link #of} takes, as
-     * {@link #of(java.util.Collection, StagedInput, BlockLoader.Options)} wants them (one Spark job).
-     */
-    static java.util.Set<String> distinct(org.apache.spark.api.java.JavaRDD<Row> records) {
-        List<String[]> parts = records.mapPartitions(it -> {
-            TreeSet<String> seen = new TreeSet<>();
-            while (it.hasNext()) {
-                Row r = it.next();
-                if (StagedRows.badReason(r) == null && seen.size() <= MAX_DISTINCT_LABELS) seen.add(StagedRows.label(r));
-            }
-            return List.<String[]>of(seen.toArray(new String[0])).iterator();
-        }).collect();
-        TreeSet<String> all = new TreeSet<>();
-        for (String[] p : parts) {
-            for (String s : p) {
-                if (all.size() > MAX_DISTINCT_LABELS) break;
-                all.add(s);
-            }
-        }
-        return all;
-    }
-
     /** The classes from {@code distinct}, the distinct labels of the good records (at most 100,001 of them). */
     static Labels of(java.util.Collection<String> distinct, StagedInput staged, BlockLoader.Options opt) {
         TreeSet<String> text = new TreeSet<>();
