@@ -27,6 +27,7 @@ import dev.steepest.spark.data.InputFiles;
 import dev.steepest.spark.output.Json;
 import dev.steepest.spark.output.LoadProgress;
 import dev.steepest.spark.output.MetricsWriter;
+import dev.steepest.spark.output.TensorBoardWriter;
 import dev.steepest.spark.output.ProgressReporter;
 import dev.steepest.spark.output.RunDirectory;
 import java.io.PrintStream;
@@ -101,6 +102,8 @@ public final class TrainJob {
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         DataSpec trainSpec = train.spec();
         MetricsWriter metrics = null;
+        TensorBoardWriter tensorboard = null;
+        List<String> eventWarnings = new ArrayList<>();
         StepSources.Steps steps = null;
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
@@ -177,6 +180,13 @@ public final class TrainJob {
                         e -> epochValidationMetrics(e, model));
                 listeners.add(metrics);
             }
+            if (cfg.has("train.tensorboard-dir")) {
+                tensorboard = TensorBoardWriter.open(cfg.string("train.tensorboard-dir"), jsc.hadoopConfiguration(),
+                        resumed == null ? -1 : resumed.checkpoint().state().iteration(),
+                        e -> epochValidationMetrics(e, model), eventWarnings::add);
+                listeners.add(tensorboard);
+                console.println("tensorboard events: " + tensorboard.file());
+            }
             console.println("training " + model.type() + " on " + train.numRows() + " rows x "
                     + train.spec().numFeatures() + " features in " + train.partitionSizes().length
                     + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)"
@@ -203,6 +213,7 @@ public final class TrainJob {
                             .run(initial, checkpoints.resume());
             Map<String, Object> checkpointSummary = checkpoints == null ? null : checkpoints.finish(result);
             if (metrics != null) metrics.close();
+            if (tensorboard != null) tensorboard.close();
 
             double[] params = result.params();
             double finalLoss = Objective.of(model, settings, loopOptions)
@@ -229,6 +240,8 @@ public final class TrainJob {
             List<String> warnings = new ArrayList<>(steps.warnings());
             warnings.addAll(deadGradients.warnings());
             if (checkpoints != null) warnings.addAll(checkpoints.warnings());
+            warnings.addAll(eventWarnings);
+            if (tensorboard != null) summary.put("tensorboard_events", tensorboard.file());
             if (checkpointSummary != null && !checkpointSummary.isEmpty()) summary.put("checkpoints", checkpointSummary);
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
@@ -253,6 +266,7 @@ public final class TrainJob {
         } finally {
             if (steps != null) steps.close();
             if (metrics != null) metrics.close();
+            if (tensorboard != null) tensorboard.close();
             for (TrainingData d : cached) inputs.release(d);
         }
     }
