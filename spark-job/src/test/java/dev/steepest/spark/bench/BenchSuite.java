@@ -102,7 +102,7 @@ public final class BenchSuite {
         int features = 100;
         int sparseFeatures = 2_000;
         double density = 0.02;
-        Set<String> only = new LinkedHashSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B6"));
+        Set<String> only = new LinkedHashSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7"));
         int repeats = 3;
         String master = "local[2]";
         /** Our train.step-mode in every row: auto (the default), jobs or resident. */
@@ -347,7 +347,91 @@ public final class BenchSuite {
                 if (opt.only.contains("B6")) b6Float32(sparse, "logistic", "libsvm");
             }
         }
+        if (opt.only.contains("B7")) {
+            if (opt.quick) {
+                b7("synthetic dense " + opt.rows + " x " + opt.features,
+                        Synthetic.dense(opt.work, opt.rows, opt.features, 10, 1, 0), "softmax");
+            } else {
+                b7("Fashion-MNIST train.csv", opt.fmnist.resolve("train.csv"), "softmax");
+            }
+        }
         if (opt.only.contains("B6")) rss();
+    }
+
+    /**
+     * B7 (issue 17): loading a CSV file into cached training data, ours (BlockLoader: parse, check, classes, blocks
+     * spread over the partitions, cached and counted) vs Spark's own CSV reader with an explicit schema +
+     * VectorAssembler + cache + count; then the same rows as Parquet (label + an ML vector column, written once,
+     * untimed) through ours vs Spark's Parquet reader + cache + count. Alternating order, medians over repeats.
+     */
+    private void b7(String name, Path csv, String modelType) {
+        String header;
+        try (BufferedReader r = Files.newBufferedReader(csv)) {
+            header = r.readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String[] cols = header.split(",");
+        StructType schema = new StructType();
+        for (String c : cols) schema = schema.add(c, DataTypes.DoubleType);
+        String[] features = Arrays.copyOfRange(cols, 1, cols.length);
+        String label = cols[0];
+        int parts = spark.sparkContext().defaultParallelism();
+        StructType csvSchema = schema;
+        java.util.function.Supplier<Long> sparkCsv = () -> {
+            Dataset<Row> df = spark.read().option("header", "true").schema(csvSchema).csv(csv.toString());
+            Dataset<Row> v = new org.apache.spark.ml.feature.VectorAssembler().setInputCols(features)
+                    .setOutputCol("features").transform(df).select(label, "features")
+                    .persist(StorageLevel.MEMORY_ONLY());
+            long n = v.count();
+            v.unpersist(true);
+            return n;
+        };
+        Path parquet = opt.work.resolve("b7-" + csv.getFileName() + ".parquet");
+        if (!Files.exists(parquet)) {
+            new org.apache.spark.ml.feature.VectorAssembler().setInputCols(features).setOutputCol("features")
+                    .transform(spark.read().option("header", "true").schema(csvSchema).csv(csv.toString()))
+                    .select(label, "features").write().parquet(parquet.toString());
+        }
+        java.util.function.Supplier<Long> sparkParquet = () -> {
+            Dataset<Row> v = spark.read().parquet(parquet.toString()).persist(StorageLevel.MEMORY_ONLY());
+            long n = v.count();
+            v.unpersist(true);
+            return n;
+        };
+        java.util.function.Function<String, Long> ours = format -> {
+            String path = format.equals("csv") ? csv.toString() : parquet.toString();
+            JobConfig cfg = SparkTestSupport.config("data.train = \"" + path + "\"\nmodel.type = " + modelType
+                    + "\ndata.label = " + label + "\ndata.format = " + format + "\ndata.partitions = " + parts + "\n");
+            TrainingData d = BlockLoader.loadTraining(spark, "data.train", path,
+                    DataOptions.of(cfg, RunComponents.maxClasses(cfg)));
+            long n = d.numRows();
+            d.release();
+            return n;
+        };
+        for (String format : List.of("csv", "parquet")) {
+            double[] o = new double[opt.repeats];
+            double[] a = new double[opt.repeats];
+            long rows = -1;
+            for (int r = 0; r < opt.repeats; r++) {
+                for (int side = 0; side < 2; side++) {
+                    boolean oursNow = (side == 0) == (r % 2 == 0);
+                    long t0 = System.nanoTime();
+                    long n = oursNow ? ours.apply(format) : format.equals("csv") ? sparkCsv.get() : sparkParquet.get();
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    if (oursNow) o[r] = sec; else a[r] = sec;
+                    if (rows >= 0 && n != rows) throw new IllegalStateException("B7: " + n + " rows vs " + rows);
+                    rows = n;
+                }
+                log.printf(Locale.ROOT, "B7 %s: ours %.2f s, Spark %.2f s%n", format, o[r], a[r]);
+            }
+            results.add(new Result("B7", String.format(Locale.ROOT, "%s, %,d rows: load %s into cached training data "
+                    + "(ours: blocks, %d partitions) vs Spark's %s", name, rows, format.equals("csv") ? "CSV"
+                    : "Parquet (label + vector column)", parts, format.equals("csv")
+                    ? "CSV reader, explicit schema + VectorAssembler + cache + count"
+                    : "Parquet reader + cache + count"), median(o), median(a), "s",
+                    format.equals("csv") ? 0.5 : 1.0, false, ""));
+        }
     }
 
     private static void release(Data d) {

@@ -31,14 +31,14 @@ class BenchSuiteSmokeTest {
         assertEquals(table, out.toString(StandardCharsets.UTF_8));
         List<String[]> rows = new ArrayList<>();
         for (String line : table.split("\n")) {
-            if (line.matches("\\| B[1-6] \\|.*")) rows.add(line.split("\\|"));
+            if (line.matches("\\| B[1-7] \\|.*")) rows.add(line.split("\\|"));
         }
         // B1 x2 (time to accuracy; lbfgs to Spark ML's objective), B2 x2 (batch 1024, 128), B3 x6 (dense and sparse: large and full batch, and the training loop on a
         // plain pool at the large batch), B4, B5 x2 (128, 1024),
-        // B6 x4 (dense and sparse, float64 and float32)
+        // B6 x4 (dense and sparse, float64 and float32), B7 x2 (CSV and Parquet loads)
         List<String> ids = rows.stream().map(r -> r[1].trim()).toList();
-        for (String id : List.of("B1", "B2", "B3", "B4", "B5", "B6")) assertTrue(ids.contains(id), id + " in\n" + table);
-        assertEquals(17, rows.size(), table);
+        for (String id : List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7")) assertTrue(ids.contains(id), id + " in\n" + table);
+        assertEquals(19, rows.size(), table);
         for (String[] r : rows) {
             String id = r[1].trim();
             double ours = parse(r[3]);
