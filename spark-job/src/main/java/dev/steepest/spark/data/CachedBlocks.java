@@ -35,7 +35,10 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class CachedBlocks extends RDD<Block> {
     private static final long serialVersionUID = 1L;
-    private static final ClassTag<Block> TAG = ClassTag$.MODULE$.apply(Block.class);
+    /** As the Java API's own RDDs (JavaSparkContext.fakeClassTag): results then travel as Object[], which Kryo
+     *  knows, and the source's blocks were stored under the same tag. */
+    @SuppressWarnings("unchecked")
+    private static final ClassTag<Block> TAG = (ClassTag<Block>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
     /** How long the driver reuses the block locations it asked for (they are only scheduling hints). */
     private static final long LOCATIONS_NANOS = 1_000_000_000L;
 
