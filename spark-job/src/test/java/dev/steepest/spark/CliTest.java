@@ -144,9 +144,15 @@ class CliTest {
 
         JsonNode summary = json.readTree(out.resolve("summary.json").toFile());
         for (String field : List.of("stop_reason", "iterations", "epochs", "batch_size", "effective_lr",
-                "final_train_loss", "test", "wall_seconds", "train_seconds", "samples_per_second")) {
+                "final_train_loss", "test", "wall_seconds", "train_seconds", "samples_per_second", "load_seconds",
+                "rows_per_second_loaded")) {
             assertNotNull(summary.get(field), field);
         }
+        // loading is part of the command, and what it read is the training and test rows over that time
+        double load = summary.get("load_seconds").asDouble();
+        assertTrue(load > 0 && load < summary.get("wall_seconds").asDouble(), summary.toString());
+        assertTrue(summary.get("rows_per_second_loaded").asDouble() > summary.get("rows").asDouble() / load,
+                summary.toString());
         assertEquals("epochs", summary.get("stop_reason").asText());
         assertEquals(50, summary.get("iterations").asLong());
         assertEquals(100, summary.get("batch_size").asLong());

@@ -42,6 +42,22 @@ class SparkMlSummaryTest extends LocalSparkTest {
     }
 
     @Test
+    void aFitWithATensorBoardDirectoryWritesTheEpochLossesItsSummaryHolds() throws Exception {
+        Path tb = tmp.resolve("tb");
+        SteepestClassificationModel model = new SteepestClassifier().setStepSize(0.1)
+                .setConfig("optimizer.name", "momentum").setConfig("train.epochs", 3)
+                .setConfig("train.batch-size", "128").setConfig("train.tensorboard-dir", tb.toString())
+                .fit(frame("logistic.csv", "x0", "x1", "x2", "x3"));
+        List<Path> files = dev.steepest.spark.output.TensorBoardEventsTest.eventFiles(tb);
+        assertEquals(1, files.size(), files.toString());
+        List<double[]> epochLoss = dev.steepest.spark.output.TensorBoardEventsTest.scalars(
+                dev.steepest.spark.output.TensorBoardEventsTest.read(files.get(0)), "epoch/loss");
+        double[] history = model.summary().objectiveHistory();
+        assertEquals(history.length, epochLoss.size());
+        for (int i = 0; i < history.length; i++) assertEquals((float) history[i], epochLoss.get(i)[1], "epoch " + i);
+    }
+
+    @Test
     void aFitsSummaryHasPerEpochHistoriesTheStopReasonAndTheFiguresOfSummaryJson() throws Exception {
         Dataset<Row> df = frame("logistic.csv", "x0", "x1", "x2", "x3")
                 .withColumn("held", functions.expr("x0 * 1000 % 5 < 1"));

@@ -193,6 +193,8 @@ public final class ConfigSchema {
         string("train.checkpoint.dir", null, "Where checkpoints go: any Hadoop FileSystem URI (hdfs://, s3a://, "
                 + "file://); default DIR/checkpoints of the run's output (.DIR.checkpoints beside it while it runs).");
         integer("train.checkpoint.keep", 2L, 1, INF, "How many of the newest checkpoints to keep.");
+        string("train.tensorboard-dir", null, "Also write the run's scalars (loss, lr, gradient norms, validation "
+                + "metrics) as a TensorBoard event file here: a path or any Hadoop FileSystem URI.");
         string("output.dir", null, "Output directory (the --out option wins); default runs/<config>-<time>.");
         string("spark.master", "local[*]", "Spark master when not run by spark-submit (whose --master wins).");
     }

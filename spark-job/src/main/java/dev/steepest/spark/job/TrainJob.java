@@ -27,6 +27,7 @@ import dev.steepest.spark.data.InputFiles;
 import dev.steepest.spark.output.Json;
 import dev.steepest.spark.output.LoadProgress;
 import dev.steepest.spark.output.MetricsWriter;
+import dev.steepest.spark.output.TensorBoardWriter;
 import dev.steepest.spark.output.ProgressReporter;
 import dev.steepest.spark.output.RunDirectory;
 import java.io.PrintStream;
@@ -97,22 +98,25 @@ public final class TrainJob {
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         WarmStart.Source warm = inputs.initialModel(spark, cfg);
-        TrainingData train = watched(spark, cfg, inputs, console, "data.train", cfg.trainPath(),
+        LoadClock loads = new LoadClock();
+        TrainingData train = watched(spark, cfg, inputs, console, loads, "data.train", cfg.trainPath(),
                 () -> inputs.training(spark, "data.train", cfg.trainPath(), options));
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         DataSpec trainSpec = train.spec();
         MetricsWriter metrics = null;
+        TensorBoardWriter tensorboard = null;
+        List<String> eventWarnings = new ArrayList<>();
         StepSources.Steps steps = null;
         Recovery recovery = new Recovery(spark.sparkContext(), console::println);
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
-            TrainingData held = cfg.testPath() == null ? null : watched(spark, cfg, inputs, console, "data.test",
+            TrainingData held = cfg.testPath() == null ? null : watched(spark, cfg, inputs, console, loads, "data.test",
                     cfg.testPath(), () -> inputs.heldOut(spark, "data.test", cfg.testPath(), options, trainSpec));
             if (held != null) cached.add(held);
             TrainingData loadedTrain = train;
             TrainingData validation = null;
             if (cfg.validationPath() != null) {
-                validation = watched(spark, cfg, inputs, console, "data.validation", cfg.validationPath(),
+                validation = watched(spark, cfg, inputs, console, loads, "data.validation", cfg.validationPath(),
                         () -> inputs.heldOut(spark, "data.validation", cfg.validationPath(), options, trainSpec));
                 cached.add(validation);
             } else if (cfg.has("data.validation-fraction")) {
@@ -186,6 +190,13 @@ public final class TrainJob {
                         e -> epochValidationMetrics(e, model));
                 listeners.add(metrics);
             }
+            if (cfg.has("train.tensorboard-dir")) {
+                tensorboard = TensorBoardWriter.open(cfg.string("train.tensorboard-dir"), jsc.hadoopConfiguration(),
+                        resumed == null ? -1 : resumed.checkpoint().state().iteration(),
+                        e -> epochValidationMetrics(e, model), eventWarnings::add);
+                listeners.add(tensorboard);
+                console.println("tensorboard events: " + tensorboard.file());
+            }
             console.println("training " + model.type() + " on " + train.numRows() + " rows x "
                     + train.spec().numFeatures() + " features in " + train.partitionSizes().length
                     + " partitions (" + train.cachedBytes() / 1024 + " KiB cached)"
@@ -213,6 +224,7 @@ public final class TrainJob {
                             .run(initial, checkpoints.resume());
             Map<String, Object> checkpointSummary = checkpoints == null ? null : checkpoints.finish(result);
             if (metrics != null) metrics.close();
+            if (tensorboard != null) tensorboard.close();
 
             double[] params = result.params();
             double finalLoss = Objective.of(model, settings, loopOptions)
@@ -237,11 +249,15 @@ public final class TrainJob {
             Map<String, Object> modelJson = modelJson(cfg, model, train.spec(),
                     standardized != null ? standardized.toOriginal(params) : params);
             Map<String, Object> summary = summary(result, train, finalLoss, test, validated, startNanos);
+            summary.put("load_seconds", loads.seconds());
+            summary.put("rows_per_second_loaded", loads.rows / Math.max(loads.seconds(), 1e-9));
             if (badRecords != null) summary.put("bad_records", badRecords);
             List<String> warnings = new ArrayList<>(recovery.warnings());
             warnings.addAll(steps.warnings());
             warnings.addAll(deadGradients.warnings());
             if (checkpoints != null) warnings.addAll(checkpoints.warnings());
+            warnings.addAll(eventWarnings);
+            if (tensorboard != null) summary.put("tensorboard_events", tensorboard.file());
             if (checkpointSummary != null && !checkpointSummary.isEmpty()) summary.put("checkpoints", checkpointSummary);
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
@@ -267,18 +283,37 @@ public final class TrainJob {
             if (steps != null) steps.close();
             recovery.close();
             if (metrics != null) metrics.close();
+            if (tensorboard != null) tensorboard.close();
             for (TrainingData d : cached) inputs.release(d);
+        }
+    }
+
+    /**
+     * The time spent loading the run's data sets (training, test, validation: reading, checking, caching) and the
+     * rows they hold, for summary.json's {@code load_seconds} and {@code rows_per_second_loaded}.
+     */
+    private static final class LoadClock {
+        long nanos;
+        long rows;
+
+        double seconds() {
+            return nanos / 1e9;
         }
     }
 
     /** Loads a data set with a progress line while it takes longer than train.progress-seconds (LoadProgress). */
     private static TrainingData watched(SparkSession spark, JobConfig cfg, TrainingInputs inputs, PrintStream console,
-                                        String key, String path, java.util.function.Supplier<TrainingData> load) {
+                                        LoadClock clock, String key, String path,
+                                        java.util.function.Supplier<TrainingData> load) {
+        long start = System.nanoTime();
         long bytes = inputs == TrainingInputs.FILES
                 ? InputFiles.totalBytes(spark.sparkContext().hadoopConfiguration(), key, path) : 0;
         try (LoadProgress p = LoadProgress.start(spark.sparkContext(), key, bytes,
                 cfg.doubleValue("train.progress-seconds"), console)) {
-            return load.get();
+            TrainingData data = load.get();
+            clock.nanos += System.nanoTime() - start;
+            clock.rows += data.numRows();
+            return data;
         }
     }
 

@@ -101,7 +101,11 @@ public final class ReportCommand {
         for (RunData r : runs) {
             List<Object> row = new ArrayList<>(List.of(r.name()));
             JsonNode t = r.summary().path("test");
-            for (String k : keys) row.add(t.path(k).isNumber() ? (Object) t.path(k).doubleValue() : t.path(k).asText(""));
+            for (String k : keys) {
+                JsonNode v = t.path(k);
+                row.add(v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber() ? (Object) v.doubleValue()
+                        : v.asText(""));
+            }
             rows.add(row);
         }
         page.heading("Test metrics").table(header, rows);
