@@ -87,6 +87,18 @@ class CliTest {
     }
 
     @Test
+    void speculationAndResidentStepsUnderDynamicAllocationAreRefusedWithOneLineAndExit2() throws IOException {
+        String cfg = config(linearConfig()).toString();
+        Path out = tmp.resolve("refused");
+        assertOneLineError(run("train", "--config", cfg, "--out", out.toString(), "--set", "spark.speculation=true"),
+                "spark.speculation = true", "set spark.speculation = false");
+        assertOneLineError(run("train", "--config", cfg, "--out", out.toString(),
+                "--set", "spark.dynamicAllocation.enabled=true", "--set", "train.step-mode=resident"),
+                "train.step-mode = resident", "spark.dynamicAllocation.enabled = true", "auto or jobs");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void missingFilesAndBadUsageExit2() throws IOException {
         Path missing = tmp.resolve("nope.csv");
         assertOneLineError(run("train", "--config", config(linearConfig()).toString(),

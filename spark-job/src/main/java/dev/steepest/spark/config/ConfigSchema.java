@@ -50,8 +50,8 @@ public final class ConfigSchema {
         word("data.precision", "float64", "How the cached blocks store feature values: float64 (8 bytes each) or "
                 + "float32 (4 bytes, each rounded to the nearest float; labels, weights and every sum stay double). "
                 + "Training, validation and held-out sets alike.", "float64", "float32");
-        bool("data.truncate-lineage", true, "Local-checkpoint the cached blocks so steps do not re-ship the read "
-                + "plan (faster steps; a lost executor fails the run instead of re-reading its blocks).");
+        bool("data.truncate-lineage", true, "Steps read the cached blocks past their read plan, so they do not "
+                + "re-ship it (faster steps); a lost executor's blocks are still recomputed from the input.");
         // model
         word("model.type", null, "The model (required).", "linear", "huber", "logistic", "hinge", "softmax", "mlp");
         add("model.hidden", Key.Type.INT_LIST, List.of(256L, 128L), List.of(), 1, false, INF, false,

@@ -27,11 +27,11 @@ public final class BlockLoader {
 
     /**
      * What to load and how. {@code maxClasses}: 0 for regression, 2 for a binary classifier (exactly two labels),
-     * more for a multiclass one (2 to maxClasses labels). {@code truncateLineage}: cut the cached blocks loose
-     * from the reading plan (Spark's {@code localCheckpoint}), so each step's task no longer serializes the whole
-     * lineage. {@code labelColumn}, {@code weightColumn} and the entries of {@code features}, {@code exclude} and
-     * {@code categorical} name columns, or give their 0-based position as a number ({@code features} null: every
-     * other column). {@code precision}: how every block this loader builds (training, validation and held-out
+     * more for a multiclass one (2 to maxClasses labels). {@code truncateLineage}: steps read the cached blocks
+     * past their reading plan ({@link CachedBlocks}), so each step's task no longer serializes the whole lineage,
+     * while a block lost with its executor is still recomputed from the input. {@code labelColumn},
+     * {@code weightColumn} and the entries of {@code features}, {@code exclude} and {@code categorical} name columns,
+     * or give their 0-based position as a number ({@code features} null: every other column). {@code precision}: how every block this loader builds (training, validation and held-out
      * sets alike) stores its feature values ({@code data.precision}). The job's config becomes these options in
      * {@code dev.steepest.spark.job.DataOptions}.
      */

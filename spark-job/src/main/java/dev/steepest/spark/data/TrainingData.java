@@ -28,6 +28,6 @@ public record TrainingData(JavaRDD<Block> blocks, long[] partitionSizes, long ca
     }
 
     public void release() {
-        blocks.unpersist(false);
+        CachedBlocks.release(blocks);
     }
 }

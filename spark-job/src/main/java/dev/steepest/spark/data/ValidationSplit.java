@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code data.validation-fraction}: splits the cached training blocks into training and validation blocks, in
@@ -48,10 +47,13 @@ public final class ValidationSplit {
             throw new InputError("data.validation-fraction: " + fraction + " of " + n + " rows leaves "
                     + (held == 0 ? "no validation rows" : "no training rows"));
         }
-        JavaRDD<Block> train = cache(blocks.mapPartitionsWithIndex(part(quotas, seed, numStrata, false), true),
-                truncateLineage);
-        JavaRDD<Block> validation = cache(blocks.mapPartitionsWithIndex(part(quotas, seed, numStrata, true), true),
-                truncateLineage);
+        // both parts derive from the lineage of the cached blocks, so that a lost part's partition is recomputed
+        // from the input (CachedBlocks)
+        JavaRDD<Block> source = CachedBlocks.lineage(blocks);
+        JavaRDD<Block> train = CachedBlocks.cache(source.mapPartitionsWithIndex(part(quotas, seed, numStrata, false),
+                true), truncateLineage);
+        JavaRDD<Block> validation = CachedBlocks.cache(source.mapPartitionsWithIndex(part(quotas, seed, numStrata,
+                true), true), truncateLineage);
         TrainingData trainData = summarize(train, data, "training");
         TrainingData validationData = summarize(validation, data, "validation");
         return new Parts(trainData, validationData);
@@ -82,14 +84,10 @@ public final class ValidationSplit {
         };
     }
 
-    private static JavaRDD<Block> cache(JavaRDD<Block> blocks, boolean truncateLineage) {
-        blocks.persist(StorageLevel.MEMORY_ONLY());
-        if (truncateLineage) blocks.rdd().localCheckpoint();
-        return blocks;
-    }
-
     private static TrainingData summarize(JavaRDD<Block> blocks, TrainingData from, String what) {
-        List<double[]> sizes = blocks.map(b -> new double[] {b.numRows(), b.sizeInBytes()}).collect();
+        // counted over the lineage: this computes and caches the blocks that `blocks` reads
+        List<double[]> sizes = CachedBlocks.lineage(blocks).map(b -> new double[] {b.numRows(), b.sizeInBytes()})
+                .collect();
         long[] rows = new long[sizes.size()];
         long bytes = 0;
         for (int p = 0; p < rows.length; p++) {

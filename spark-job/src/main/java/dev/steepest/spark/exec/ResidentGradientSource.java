@@ -93,10 +93,10 @@ public final class ResidentGradientSource implements GradientSource {
     }
 
     /**
-     * {@code resident}, falling back to {@code fallback} (one Spark job per step) when it fails, with one warning
-     * through {@code warnings}.
+     * {@code resident} (this source, or a wrapper of it), falling back to {@code fallback} (one Spark job per step)
+     * when it fails, with one warning through {@code warnings}.
      */
-    public static FallbackGradientSource withFallback(ResidentGradientSource resident, GradientSource fallback,
+    public static FallbackGradientSource withFallback(GradientSource resident, GradientSource fallback,
                                                       Consumer<String> warnings) {
         return new FallbackGradientSource(resident, fallback, reason -> "resident steps stopped (" + reason
                 + "); continuing with one Spark job per step (train.step-mode = jobs avoids trying)", warnings);

@@ -21,6 +21,28 @@ public final class StepSources {
     private StepSources() {
     }
 
+    /**
+     * Why the run cannot go on with these Spark settings, in one line, or null. {@code spark.speculation = true} is
+     * refused: a step is deterministic, so a speculative copy of its task could only repeat its work, and resident
+     * tasks (which run for the whole run) would always look slow enough to be copied. Dynamic allocation is refused
+     * with {@code train.step-mode = resident} (it may start too few executors for every task, or take executors
+     * away); with one job per step it is fine: Spark keeps the executors that hold cached blocks
+     * ({@code spark.dynamicAllocation.cachedExecutorIdleTimeout}), and a removed one's blocks are recomputed as a
+     * lost executor's are ({@link Recovery}). {@code auto} takes one job per step under dynamic allocation.
+     */
+    public static String refusal(JobConfig cfg, SparkConf conf) {
+        if (conf.getBoolean("spark.speculation", false)) {
+            return "spark.speculation = true: steepest's steps are deterministic, so speculative task copies would only"
+                    + " repeat their work (and resident tasks always look slow); set spark.speculation = false";
+        }
+        if ("resident".equals(cfg.string("train.step-mode"))
+                && conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return "train.step-mode = resident: refused with spark.dynamicAllocation.enabled = true (it may start too"
+                    + " few executors for the resident tasks, or take theirs away); use train.step-mode = auto or jobs";
+        }
+        return null;
+    }
+
     /** The mode a run starts in, and why (for the run log). */
     public record Choice(boolean resident, String reason) {
     }
@@ -72,16 +94,21 @@ public final class StepSources {
 
     /** A run's gradient source and what the rest of the run needs to know of it. */
     public static final class Steps implements AutoCloseable {
-        private final SparkGradientSource jobs;
+        private final GradientSource jobs;
         private final ResidentGradientSource resident;
         private final FallbackGradientSource withFallback;
         private final Choice choice;
 
-        /** {@code resident} is null when the run takes one job per step from the start. */
-        Steps(SparkGradientSource jobs, ResidentGradientSource resident, Consumer<String> warnings, Choice choice) {
+        /**
+         * {@code resident} is null when the run takes one job per step from the start; {@code jobs} and
+         * {@code residentSteps} are what the run calls (the sources themselves, or wrapped by a {@link Recovery}).
+         */
+        Steps(GradientSource jobs, ResidentGradientSource resident, GradientSource residentSteps,
+              Consumer<String> warnings, Choice choice) {
             this.jobs = jobs;
             this.resident = resident;
-            this.withFallback = resident == null ? null : ResidentGradientSource.withFallback(resident, jobs, warnings);
+            this.withFallback = resident == null ? null
+                    : ResidentGradientSource.withFallback(residentSteps, jobs, warnings);
             this.choice = choice;
         }
 
@@ -121,15 +148,26 @@ public final class StepSources {
 
     public static Steps create(JobConfig cfg, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
                                Consumer<String> console) {
-        SparkGradientSource jobs = new SparkGradientSource(jsc, blocks, sizes, model,
+        return create(cfg, jsc, blocks, sizes, model, console, null);
+    }
+
+    /**
+     * As above; with a {@code recovery} (not null), a step that a lost executor broke is run again after the lost
+     * blocks are recomputed, resident tasks restarted as a group ({@link Recovery}).
+     */
+    static Steps create(JobConfig cfg, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
+                        Consumer<String> console, Recovery recovery) {
+        SparkGradientSource plain = new SparkGradientSource(jsc, blocks, sizes, model,
                 cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
+        GradientSource jobs = recovery == null ? plain : recovery.recovering(plain, "one Spark job per step");
         Choice choice = choose(cfg, jsc, blocks.getNumPartitions(), model.numParameters());
-        if (!choice.resident()) return new Steps(jobs, null, null, choice);
+        if (!choice.resident()) return new Steps(jobs, null, null, null, choice);
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host", "127.0.0.1");
         ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, host,
                 conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
                 (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")));
-        return new Steps(jobs, resident, w -> console.accept("warning: " + w), choice);
+        return new Steps(jobs, resident, recovery == null ? resident : recovery.recovering(resident, "resident tasks"),
+                w -> console.accept("warning: " + w), choice);
     }
 }

@@ -93,6 +93,8 @@ public final class TrainJob {
                               dev.steepest.spark.checkpoint.Resumption.Located resumed,
                               java.util.function.UnaryOperator<TrainingOptions> adjust) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String refusal = StepSources.refusal(cfg, jsc.getConf());
+        if (refusal != null) throw new InputError(refusal);
         int maxClasses = RunComponents.maxClasses(cfg);
         BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
         WarmStart.Source warm = inputs.initialModel(spark, cfg);
@@ -105,6 +107,7 @@ public final class TrainJob {
         TensorBoardWriter tensorboard = null;
         List<String> eventWarnings = new ArrayList<>();
         StepSources.Steps steps = null;
+        Recovery recovery = new Recovery(spark.sparkContext(), console::println);
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
             TrainingData held = cfg.testPath() == null ? null : watched(spark, cfg, inputs, console, loads, "data.test",
@@ -127,12 +130,17 @@ public final class TrainJob {
                 cached.add(train);
                 cached.add(validation);
             }
+            recovery.track("data.train", train);
+            recovery.track(cfg.validationPath() != null ? "data.validation" : "validation rows", validation);
+            recovery.track("data.test", held);
             Map<String, Object> badRecords = badRecords(options, loadedTrain, held,
                     cfg.validationPath() != null ? validation : null);
             double[] classes = train.spec().classes();
             Model raw = RunComponents.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
+            JavaRDD<Block> trainBlocks = train.blocks();
             Standardized standardized = cfg.bool("model.standardize")
-                    ? new Standardized(raw, SparkGradientSource.featureMoments(train.blocks()).std()) : null;
+                    ? new Standardized(raw, recovery.call(() -> "the feature moments",
+                            () -> SparkGradientSource.featureMoments(trainBlocks)).std()) : null;
             Model model = standardized != null ? standardized : raw;
             TrainingSettings settings = cfg.trainingSettings();
             TrainingPlan plan;
@@ -145,10 +153,12 @@ public final class TrainJob {
             double[] initial = warm == null ? RunComponents.initialParameters(cfg, model)
                     : WarmStart.parameters(warm, model);
             long threshold = cfg.longValue("train.broadcast-threshold-bytes");
-            steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println);
+            steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println,
+                    recovery);
             GradientSource source = steps.source();
 
             List<TrainingListener> listeners = new ArrayList<>();
+            listeners.add(recovery);
             listeners.add(new TrainingListener() {
                 @Override
                 public void onPlan(TrainingPlan p) {
@@ -198,7 +208,8 @@ public final class TrainJob {
             if (validation != null) {
                 JavaRDD<Block> validationBlocks = validation.blocks();
                 loopOptions = loopOptions.withValidation(
-                        p -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold),
+                        p -> recovery.call(() -> "a validation pass",
+                                () -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold)),
                         RunComponents.earlyStopping(cfg));
             }
             loopOptions = adjust.apply(loopOptions);
@@ -222,12 +233,16 @@ public final class TrainJob {
 
             Map<String, Object> test = null;
             if (held != null) {
-                Evaluation e = SparkGradientSource.evaluate(jsc, held.blocks(), model, params, threshold);
+                JavaRDD<Block> heldBlocks = held.blocks();
+                Evaluation e = recovery.call(() -> "the test evaluation",
+                        () -> SparkGradientSource.evaluate(jsc, heldBlocks, model, params, threshold));
                 test = testMetrics(e, model);
             }
             Map<String, Object> validated = null;
             if (validation != null) {
-                Evaluation e = SparkGradientSource.evaluate(jsc, validation.blocks(), model, params, threshold);
+                JavaRDD<Block> validationBlocks = validation.blocks();
+                Evaluation e = recovery.call(() -> "the validation evaluation",
+                        () -> SparkGradientSource.evaluate(jsc, validationBlocks, model, params, threshold));
                 validated = testMetrics(e, model);
             }
 
@@ -237,7 +252,8 @@ public final class TrainJob {
             summary.put("load_seconds", loads.seconds());
             summary.put("rows_per_second_loaded", loads.rows / Math.max(loads.seconds(), 1e-9));
             if (badRecords != null) summary.put("bad_records", badRecords);
-            List<String> warnings = new ArrayList<>(steps.warnings());
+            List<String> warnings = new ArrayList<>(recovery.warnings());
+            warnings.addAll(steps.warnings());
             warnings.addAll(deadGradients.warnings());
             if (checkpoints != null) warnings.addAll(checkpoints.warnings());
             warnings.addAll(eventWarnings);
@@ -265,6 +281,7 @@ public final class TrainJob {
             return new Outcome(result, model, train.spec(), summary, modelJson, List.copyOf(epochHistory));
         } finally {
             if (steps != null) steps.close();
+            recovery.close();
             if (metrics != null) metrics.close();
             if (tensorboard != null) tensorboard.close();
             for (TrainingData d : cached) inputs.release(d);
