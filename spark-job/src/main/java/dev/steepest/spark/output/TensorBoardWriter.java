@@ -31,7 +31,7 @@ import org.tensorflow.proto.Summary;
 
 /**
  * {@code train.tensorboard-dir}: the run's scalars as a TensorBoard event file
- * ({@code events.out.tfevents.<seconds>.<host>.<pid>}) — TensorFlow's own {@code Event} / {@code Summary} messages
+ * ({@code events.out.tfevents.<seconds>.<host>.<pid>.<n>}, n counting the files this JVM opened) — TensorFlow's own {@code Event} / {@code Summary} messages
  * (the classes TensorFlow Java generates from TensorFlow's protos, with no native code) in TFRecord framing.
  * Every scalar's step is the run's iteration, so step and epoch figures share one axis:
  * <ul>
@@ -49,6 +49,7 @@ import org.tensorflow.proto.Summary;
 public final class TensorBoardWriter implements TrainingListener, Closeable {
     static final double FLUSH_SECONDS = 5;
     private static final int MASK_DELTA = 0xa282ead8;
+    private static final java.util.concurrent.atomic.AtomicLong OPENED = new java.util.concurrent.atomic.AtomicLong();
 
     private final OutputStream out;
     private final String file;
@@ -74,8 +75,9 @@ public final class TensorBoardWriter implements TrainingListener, Closeable {
     public static TensorBoardWriter open(String dir, Configuration hadoop, long resumedAfter,
                                          Function<Evaluation, Map<String, Object>> validation,
                                          Consumer<String> onFailure) {
-        String name = String.format(Locale.ROOT, "events.out.tfevents.%d.%s.%d", System.currentTimeMillis() / 1000,
-                host(), ProcessHandle.current().pid());
+        // the counter tells apart the runs one JVM starts within a second (a resume right after its run, fits)
+        String name = String.format(Locale.ROOT, "events.out.tfevents.%d.%s.%d.%d", System.currentTimeMillis() / 1000,
+                host(), ProcessHandle.current().pid(), OPENED.incrementAndGet());
         String where = dir;
         try {
             OutputStream stream;
