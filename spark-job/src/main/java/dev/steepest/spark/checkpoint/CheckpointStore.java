@@ -1,6 +1,7 @@
 package dev.steepest.spark.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steepest.spark.output.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

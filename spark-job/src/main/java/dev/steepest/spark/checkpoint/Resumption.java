@@ -50,6 +50,7 @@ public final class Resumption {
     /** The newest complete checkpoint that {@code dir} names; an input error when there is none. */
     public static Located locate(String dir, Configuration conf) {
         List<String> looked = new ArrayList<>();
+        dev.steepest.spark.output.RunDirectory.requireComplete(dir, conf, "--resume");
         try {
             for (String c : candidates(dir)) {
                 CheckpointStore one = CheckpointStore.at(c, conf);

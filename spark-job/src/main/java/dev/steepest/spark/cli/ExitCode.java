@@ -10,6 +10,11 @@ public final class ExitCode {
     /** Training diverged (non-finite loss or gradient); the last good parameters were saved. */
     public static final int DIVERGED = 3;
     /**
+     * The outputs could not be written (a full disk, a quota, a FileSystem failing at the commit): the message
+     * names the path and where the trained model was kept; nothing under the output name was changed or lost.
+     */
+    public static final int OUTPUT = 4;
+    /**
      * Spark's code for a JVM that ran out of memory ({@code SparkExitCode.OOM}): Spark's uncaught-exception handler
      * exits with it when a task thread runs out of heap; steepest uses it too when the driver's own thread does.
      */

@@ -78,7 +78,7 @@ public final class Main {
             checkBlasMode();
             Resumption.Located resumed = null;
             JobConfig cfg;
-            Path outDir;
+            String outDir;
             boolean overwrite = cli.overwrite();
             if (cli.resume() != null) {
                 resumed = Resumption.locate(cli.resume(), hadoopConf(ConfigLoader.read(
@@ -88,14 +88,14 @@ public final class Main {
                         : SavedConfig.load(saved.source(), cli.sets());
                 String changed = Resumption.changedSetting(saved.config(), cfg.resolved());
                 if (changed != null) throw new InputError("--resume " + resumed.path() + ": " + changed);
-                outDir = cli.out() != null ? Paths.get(cli.out())
-                        : cfg.has("output.dir") ? Paths.get(cfg.string("output.dir")) : Paths.get(saved.runDirectory());
+                outDir = cli.out() != null ? cli.out()
+                        : cfg.has("output.dir") ? cfg.string("output.dir") : saved.runDirectory();
                 overwrite = true; // the run goes on where it wrote: its own earlier output is replaced on commit
-                RunDirectory.check(outDir, true);
+                RunDirectory.check(outDir, true, hadoopConf(cfg.sparkSettings()));
             } else {
                 cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
                 outDir = outputDirectory(cli, cfg);
-                RunDirectory.check(outDir, overwrite);
+                RunDirectory.check(outDir, overwrite, hadoopConf(cfg.sparkSettings()));
                 Checkpointing.checkNewRun(cfg, outDir, overwrite, hadoopConf(cfg.sparkSettings()));
             }
             checkInputsExist(cfg);
@@ -104,14 +104,19 @@ public final class Main {
             SparkSession session = spark;
             signals.beforeTraining(() -> session.sparkContext().cancelAllJobs());
             if (signals.received() != null) return stoppedBeforeTraining(signals, err);
-            dir = RunDirectory.open(outDir, overwrite);
+            dir = RunDirectory.open(outDir, overwrite, spark.sparkContext().hadoopConfiguration());
             TrainJob.Outcome outcome = TrainJob.run(spark, cfg, TrainingInputs.FILES, dir, out, start,
                     List.of(signals.listener()), resumed);
+            if (cli.report() && !dir.local()) { // written with the outputs: report reads local directories
+                String name = new org.apache.hadoop.fs.Path(dir.target()).getName();
+                dev.steepest.spark.report.ReportCommand.write(dir.file(""), name, dir.file("report.html"));
+                out.println("report: " + dir.target("report.html"));
+            }
             dir.commit();
             Checkpointing.afterCommit(cfg, dir.target(), spark.sparkContext().hadoopConfiguration(), out::println);
             out.println("outputs: " + dir.target());
-            if (cli.report()) dev.steepest.spark.report.ReportCommand.run(
-                    new String[] {"report", dir.target().toString()}, out, err);
+            if (cli.report() && dir.local()) dev.steepest.spark.report.ReportCommand.run(
+                    new String[] {"report", dir.target()}, out, err);
             String stop = outcome.result().stopReason();
             if (signals.received() != null && stop.equals(signals.received().toLowerCase(Locale.ROOT))) {
                 err.println("steepest: stopped by " + signals.received() + " after step " + outcome.result().iterations()
@@ -122,10 +127,14 @@ public final class Main {
             }
             if (outcome.result().diverged()) {
                 err.println("steepest: training diverged at " + outcome.result().divergenceMessage()
-                        + "; the last good parameters are in " + dir.target().resolve("model.json"));
+                        + "; the last good parameters are in " + dir.target("model.json"));
                 return ExitCode.DIVERGED;
             }
             return ExitCode.OK;
+        } catch (RunDirectory.OutputFailure e) {
+            err.println("steepest: error: " + e.getMessage());
+            if (verbose) e.printStackTrace(err);
+            return ExitCode.OUTPUT;
         } catch (OutOfMemoryError e) {
             err.println("steepest: " + OUT_OF_MEMORY_HINT.replace("%s", "out of memory on the driver (" + e.getMessage()
                     + ")"));
@@ -161,12 +170,8 @@ public final class Main {
     }
 
     /** A Hadoop configuration with the spark.hadoop.* settings, as Spark makes it. */
-    private static Configuration hadoopConf(java.util.Map<String, String> sparkSettings) {
-        Configuration conf = new Configuration();
-        sparkSettings.forEach((k, v) -> {
-            if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v);
-        });
-        return conf;
+    static Configuration hadoopConf(java.util.Map<String, String> sparkSettings) {
+        return dev.steepest.spark.output.Storage.hadoopConf(sparkSettings);
     }
 
     /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
@@ -180,12 +185,12 @@ public final class Main {
         }
     }
 
-    private static Path outputDirectory(CliArgs cli, JobConfig cfg) {
-        if (cli.out() != null) return Paths.get(cli.out());
-        if (cfg.has("output.dir")) return Paths.get(cfg.string("output.dir"));
+    private static String outputDirectory(CliArgs cli, JobConfig cfg) {
+        if (cli.out() != null) return cli.out();
+        if (cfg.has("output.dir")) return cfg.string("output.dir");
         String name = new File(cli.config()).getName().replaceAll("\\.(conf|hocon|json|properties)$", "");
         String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        return Paths.get("runs", name + "-" + time);
+        return Paths.get("runs", name + "-" + time).toString();
     }
 
     /** The kernels' BLAS property ({@code -Dsteepest.blas}, core's {@code Blas}), checked before anything runs. */

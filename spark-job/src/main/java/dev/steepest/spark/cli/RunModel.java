@@ -29,8 +29,14 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
     private static final Set<String> NOT_CARRIED = Set.of("data.train", "data.test", "data.validation",
             "data.validation-fraction", "output.dir");
 
-    static RunModel open(String path) {
-        String json = ModelJson.read(new Configuration(), path);
+    /**
+     * The model of run directory (or model.json) {@code path}, read through {@code conf} (the scoring config's
+     * {@code spark.hadoop.*} settings); a run directory whose commit is unfinished is refused in one line.
+     */
+    static RunModel open(String path, Configuration conf) {
+        String dir = path.endsWith("model.json") ? new org.apache.hadoop.fs.Path(path).getParent().toString() : path;
+        dev.steepest.spark.output.RunDirectory.requireComplete(dir, conf, "--model");
+        String json = ModelJson.read(conf, path);
         ScoringModel model = ModelJson.parse(json, path);
         Object config = ModelJson.map(json).get("config");
         if (!(config instanceof Map<?, ?> m)) throw new InputError(path + ": model.json has no config");
@@ -47,7 +53,10 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
         trainingConfig.forEach((k, v) -> {
             Key key = keys.get(k);
             if (k.startsWith("spark.") && key == null) {
-                spark.put(k, String.valueOf(v)); // Spark settings are flat names, passed as they are
+                // Spark settings are flat names, passed as they are; a redacted secret is not (--set gives it)
+                if (!dev.steepest.spark.config.Redaction.REPLACEMENT.equals(String.valueOf(v))) {
+                    spark.put(k, String.valueOf(v));
+                }
                 return;
             }
             boolean ours = key != null && (k.startsWith("data.") || k.startsWith("model.")) && !NOT_CARRIED.contains(k);
@@ -57,17 +66,31 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
         if (trainingConfig.get("spark.master") != null) carried.put("spark.master", trainingConfig.get("spark.master"));
         carried.put("data.train", data);
         List<String> overrides = new ArrayList<>();
+        spark.putAll(sparkSets(sets));
         for (String s : sets) {
             String key = s.substring(0, Math.max(0, s.indexOf('='))).trim();
+            if (key.startsWith("spark.")) continue;
             if (!key.startsWith("data.") || NOT_CARRIED.contains(key)) {
                 throw new InputError("--set " + s + ": only data.* keys (other than data.train, data.test and "
-                        + "data.validation*) apply to scoring; use --data for the data to score");
+                        + "data.validation*) and spark.* settings apply to scoring; use --data for the data to score");
             }
             overrides.add(s);
         }
         Config base = ConfigFactory.parseMap(carried, "model.json config of " + path);
         Config withSets = ConfigLoader.read(null, overrides).config().withFallback(base);
         return ConfigSchema.validate(withSets.resolve(), spark);
+    }
+
+    /** The {@code --set spark.KEY=value} settings, as written. */
+    static Map<String, String> sparkSets(List<String> sets) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq > 0 && s.substring(0, eq).trim().startsWith("spark.")) {
+                m.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+            }
+        }
+        return m;
     }
 
     /**

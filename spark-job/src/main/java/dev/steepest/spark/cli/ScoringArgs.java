@@ -23,7 +23,9 @@ record ScoringArgs(String command, String model, String data, String out, String
             "  --format F        predict: parquet (default) or csv",
             "  --keep COL,...    predict: input columns written with the predictions (default: every column that",
             "                    is not a feature)",
-            "  --set data.KEY=v  override a data setting of training (e.g. data.on-bad-record=skip)");
+            "  --set data.KEY=v  override a data setting of training (e.g. data.on-bad-record=skip)",
+            "  --set spark.KEY=v a Spark setting for scoring (e.g. spark.hadoop.fs.s3a.secret.key, which model.json",
+            "                    records redacted); spark.hadoop.* keys also reach the FileSystem that reads --model");
 
     static ScoringArgs parse(String[] args) {
         String command = args[0];

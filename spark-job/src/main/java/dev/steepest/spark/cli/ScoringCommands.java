@@ -5,6 +5,7 @@ import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.Errors;
 import dev.steepest.spark.job.SparkSessions;
+import dev.steepest.spark.output.Storage;
 import java.io.PrintStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -23,12 +24,9 @@ final class ScoringCommands {
         SparkSession spark = null;
         try {
             ScoringArgs cli = ScoringArgs.parse(args);
-            RunModel run = RunModel.open(cli.model());
+            RunModel run = RunModel.open(cli.model(), Storage.hadoopConf(RunModel.sparkSets(cli.sets())));
             JobConfig cfg = run.scoringConfig(cli.data(), cli.sets());
-            Configuration conf = new Configuration();
-            cfg.sparkSettings().forEach((k, v) -> {
-                if (k.startsWith("spark.hadoop.")) conf.set(k.substring("spark.hadoop.".length()), v);
-            });
+            Configuration conf = Storage.hadoopConf(cfg.sparkSettings());
             BlockLoader.checkExists(conf, "--data", cli.data());
             boolean predict = cli.command().equals("predict");
             String target = cli.out() != null ? cli.out()

@@ -136,7 +136,7 @@ public final class CompareCommand {
                 } finally {
                     dir.abort();
                 }
-                runs.get(p.configuration()).add(new Comparison.Run(p.seed(), rel, RunData.read(dir.target())));
+                runs.get(p.configuration()).add(new Comparison.Run(p.seed(), rel, RunData.read(java.nio.file.Paths.get(dir.target()))));
             }
             out.println("compare: training data read " + inputs.loads() + " times, reused by " + inputs.reuses()
                     + " runs");

@@ -57,8 +57,8 @@ public final class Checkpointing {
      * Before Spark starts: a new run (not a resume) refuses a checkpoint directory that holds an interrupted run's
      * checkpoints — unless {@code overwrite}, which deletes them.
      */
-    public static void checkNewRun(JobConfig cfg, Path runDir, boolean overwrite, Configuration conf) {
-        String dir = directory(cfg, runDir.toAbsolutePath().toString());
+    public static void checkNewRun(JobConfig cfg, String runDir, boolean overwrite, Configuration conf) {
+        String dir = directory(cfg, qualified(runDir, conf));
         try {
             CheckpointStore store = CheckpointStore.at(dir, conf);
             if (!store.exists()) return;
@@ -74,12 +74,12 @@ public final class Checkpointing {
     }
 
     /** After the run directory committed: the default checkpoint directory moves into it. */
-    public static void afterCommit(JobConfig cfg, Path target, Configuration conf, Consumer<String> console) {
+    public static void afterCommit(JobConfig cfg, String target, Configuration conf, Consumer<String> console) {
         if (cfg.has("train.checkpoint.dir")) return;
-        String live = Resumption.liveDirectory(target.toAbsolutePath().toString());
+        String live = Resumption.liveDirectory(target);
         try {
             CheckpointStore store = CheckpointStore.at(live, conf);
-            if (!store.moveTo(target.resolve("checkpoints").toAbsolutePath().toString())) {
+            if (!store.moveTo(new org.apache.hadoop.fs.Path(target, "checkpoints").toString())) {
                 if (store.exists()) console.accept("warning: the checkpoints stay in " + live);
             }
         } catch (IOException e) {
@@ -102,18 +102,27 @@ public final class Checkpointing {
             console.accept("resuming from " + resumed.path() + " after step " + resumed.checkpoint().state().iteration()
                     + " (epoch " + (resumed.checkpoint().state().epoch().index() + 1) + ")");
         }
-        String dir = directory(cfg, out == null ? null : out.target().toAbsolutePath().toString());
+        String dir = directory(cfg, out == null ? null : out.target());
         if (dir == null) return new Checkpointing(null, resumed, null);
         Every every = Every.parse(cfg.string("train.checkpoint.every"));
         Path metricsFile = out == null ? null : out.file("metrics.jsonl");
         Checkpointer c = new Checkpointer(CheckpointStore.at(dir, conf), every,
                 (int) cfg.longValue("train.checkpoint.keep"),
-                out == null ? null : out.target().toAbsolutePath().toString(), cfg.resolved(), SavedConfig.of(cfg),
+                out == null ? null : out.target(), cfg.resolved(), SavedConfig.of(cfg),
                 data, () -> metricsSoFar(metrics, metricsFile), console);
         if (resumed != null) c.resumedAt(resumed.checkpoint().state().iteration());
         String finalDir = cfg.has("train.checkpoint.dir") ? c.directory()
-                : out.target().toAbsolutePath().resolve("checkpoints").toString();
+                : out.target("checkpoints");
         return new Checkpointing(c, resumed, finalDir);
+    }
+
+    /** {@code runDir} absolute (a plain path) or qualified (a URI), as {@link RunDirectory#target()} gives it. */
+    private static String qualified(String runDir, Configuration conf) {
+        try {
+            return dev.steepest.spark.output.Storage.of(runDir, conf).qualify(runDir);
+        } catch (IOException | RuntimeException e) {
+            throw new InputError("--out: bad location '" + runDir + "': " + e.getMessage(), e);
+        }
     }
 
     /** The listener that writes the checkpoints (null without any). */

@@ -263,9 +263,13 @@ public final class TrainJob {
             summary.put("step_mode", steps.mode());
             summary.put("resident_link", steps.link());
             if (out != null) {
-                Json.write(out.file("model.json"), modelJson);
-                dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toUri().toString());
-                Json.write(out.file("summary.json"), summary);
+                try {
+                    Json.write(out.file("model.json"), modelJson);
+                    dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toString());
+                    Json.write(out.file("summary.json"), summary);
+                } catch (RuntimeException e) { // a full disk: the model is kept elsewhere and the message says where
+                    throw out.failed(e, modelJson);
+                }
             }
             console.println(String.format(java.util.Locale.ROOT,
                     "stopped: %s after %d steps (%.4g epochs) in %.2f s; final train loss %.6g%s",

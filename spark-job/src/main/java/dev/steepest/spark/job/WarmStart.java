@@ -40,6 +40,7 @@ public final class WarmStart {
             FileSystem fs = p.getFileSystem(conf);
             Path file = p;
             if (fs.getFileStatus(p).isDirectory()) {
+                dev.steepest.spark.output.RunDirectory.requireComplete(path, conf, key);
                 file = new Path(p, "model.json");
                 if (!fs.exists(file)) file = new Path(new Path(p, "data"), "model.json");
                 if (!fs.exists(file)) {

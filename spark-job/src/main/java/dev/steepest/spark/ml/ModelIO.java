@@ -1,6 +1,8 @@
 package dev.steepest.spark.ml;
 
 import dev.steepest.spark.InputError;
+import dev.steepest.spark.output.RunDirectory;
+import java.nio.file.Files;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
@@ -32,15 +34,31 @@ final class ModelIO {
         T create(String uid, String modelJson);
     }
 
+    /**
+     * Writes the model to {@code path} (a plain path or any Hadoop URI) with the run directory's commit rules
+     * ({@link RunDirectory}): under a hidden temporary name renamed into place, or with a manifest written last
+     * where renames are not atomic, so a reader never finds half a model there.
+     */
     static void save(SparkSession spark, Saved instance, String path) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         String metadata = DefaultParamsWriter$.MODULE$.getMetadataToSave(instance, spark);
-        ModelJson.writeText(conf, new Path(new Path(path, "metadata"), "part-00000"), metadata + "\n");
-        ModelJson.writeText(conf, new Path(new Path(path, "data"), "model.json"), instance.modelJson());
+        RunDirectory dir = RunDirectory.open(path, true, conf, "saving the model to " + path);
+        try {
+            Files.createDirectories(dir.file("metadata"));
+            Files.createDirectories(dir.file("data"));
+            Files.writeString(dir.file("metadata").resolve("part-00000"), metadata + "\n");
+            Files.writeString(dir.file("data").resolve("model.json"), instance.modelJson());
+            dir.commit();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the model to " + path + ": " + e.getMessage(), e);
+        } finally {
+            dir.abort();
+        }
     }
 
     static <T extends Params> T load(SparkSession spark, String path, Class<T> type, Factory<T> factory) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
+        RunDirectory.requireComplete(path, conf, "loading a model");
         String metadataText = ModelJson.readFile(conf, new Path(new Path(path, "metadata"), "part-00000")).trim();
         DefaultParamsReader.Metadata metadata;
         try {

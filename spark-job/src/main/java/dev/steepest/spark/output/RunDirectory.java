@@ -2,25 +2,35 @@ package dev.steepest.spark.output;
 
 import dev.steepest.spark.InputError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 
 /**
- * The output directory of a run. Everything is written under a hidden temporary sibling {@code .NAME.tmp-*} and
- * renamed into place by {@link #commit()}, so an interrupted run never leaves half a model under the final name.
- * An existing non-empty directory is refused unless {@code overwrite}; with it, the old directory is only removed
+ * The output directory of a run, on a plain local path or any Hadoop FileSystem URI ({@link Storage}). Nothing is
+ * written under the final name before {@link #commit()}, so an interrupted run never leaves half a model there. An
+ * existing non-empty directory is refused unless {@code overwrite}; with it, the old directory is only removed
  * once the new one is in place. A run that fails, diverges before committing or is killed never modifies or
  * deletes a pre-existing output directory: only {@link #commit()} touches the target.
  *
- * <p><b>Crash safety of {@code --overwrite}.</b> Java (and POSIX {@code rename}) cannot atomically exchange two
- * directories, so {@link #commit()} takes three steps, each an atomic rename or a delete:
+ * <p><b>Where the files are written before the commit.</b> For a plain path, into the hidden temporary sibling
+ * {@code .NAME.tmp-*} itself. For a URI, into a local staging directory ({@code java.io.tmpdir}), which the commit
+ * uploads to the hidden sibling {@code .NAME.tmp-*} on the target's FileSystem before it touches NAME: a write
+ * that fails there (a full disk, a quota) leaves NAME as it was, and the staging directory is kept as
+ * {@code steepest-NAME.failed-TIME} and named in the message ({@link OutputFailure}).
+ *
+ * <p><b>Crash safety of {@code --overwrite} where renames are atomic</b> (local disks, {@code file://}, HDFS).
+ * Java (and POSIX {@code rename}) cannot atomically exchange two directories, so {@link #commit()} takes three
+ * steps, each an atomic rename or a delete:
  * <ol>
  *   <li>{@link #moveOldAside()}: {@code NAME -> .NAME.old-T} (only when NAME exists);</li>
  *   <li>{@link #moveNewIn()}: {@code .NAME.tmp-* -> NAME};</li>
@@ -33,21 +43,56 @@ import java.util.stream.Stream;
  * only while NAME exists, so it never deletes the last complete copy. Hence after a kill at any moment, the next
  * {@code check}/{@code open} of NAME (any steepest run with the same {@code --out}) finds either the previous or
  * the new complete output under NAME, never neither and never a partial one.
+ *
+ * <p><b>Where renames are not atomic</b> (object stores: {@code s3a://}, {@code gs://}, {@code abfs://} ...;
+ * {@link Storage#atomicRename()}), a directory is complete only when its {@value #MANIFEST} — written last — lists
+ * files that are all there with their sizes. The same three steps copy instead of rename: step 1 copies NAME to
+ * {@code .NAME.old-T} (its manifest last), then deletes NAME's manifest and NAME; step 2 copies
+ * {@code .NAME.tmp-*} to NAME, the manifest last; step 3 deletes {@code .NAME.old-T} and {@code .NAME.tmp-*}.
+ * Recovery: while NAME is not complete and a complete {@code .NAME.old-*} exists, NAME is rebuilt from the newest
+ * one; incomplete or replaced {@code .NAME.old-*} are deleted only while NAME is complete. So the guarantee above
+ * holds there too. Readers ({@link #requireComplete}) refuse a directory whose commit is unfinished.
  */
 public final class RunDirectory {
-    private final Path target;
-    private final Path temp;
-    private boolean committed;
-    private Path old;
-
-    private static final java.util.function.Function<Path, String> OLD_PREFIX =
-            p -> "." + p.getFileName() + ".old-";
+    /** On a FileSystem without atomic renames: what a complete directory holds, written last. */
+    public static final String MANIFEST = "_MANIFEST.json";
     /** In a temporary directory: who writes it ({@link TempOwner}); removed just before the commit's rename. */
     static final String OWNER = ".owner";
 
-    private RunDirectory(Path target, Path temp) {
+    private final Storage fs;
+    private final String target;
+    /** Where the files are written: the temporary sibling (plain path) or the local staging directory (URI). */
+    private final Path temp;
+    /** Whether {@link #temp} is the temporary sibling itself (a plain path). */
+    private final boolean direct;
+    private final String what;
+    /** The temporary sibling on the target's FileSystem. */
+    private String sibling;
+    private boolean committed;
+    private String old;
+
+    private RunDirectory(Storage fs, String target, Path temp, boolean direct, String what) {
+        this.fs = fs;
         this.target = target;
         this.temp = temp;
+        this.direct = direct;
+        this.what = what;
+        this.sibling = direct ? temp.toString() : null;
+    }
+
+    /** What a commit failure says and where the outputs were kept. */
+    public static final class OutputFailure extends RuntimeException {
+        private final String kept;
+
+        OutputFailure(String message, String kept, Throwable cause) {
+            super(message, cause);
+            this.kept = kept;
+        }
+
+        /** Where the outputs (the trained model) were kept; null if they could not be. */
+        public String kept() {
+            return kept;
+        }
     }
 
     /**
@@ -55,120 +100,412 @@ public final class RunDirectory {
      * call before Spark starts so a bad --out fails fast.
      */
     public static void check(Path dir, boolean overwrite) {
-        recover(dir);
-        if (Files.isRegularFile(dir)) {
-            throw new InputError("--out: '" + dir + "' is a file, not a directory");
-        }
-        if (!overwrite && Files.isDirectory(dir) && !isEmpty(dir)) {
-            throw new InputError("--out: '" + dir + "' exists and is not empty; pass --overwrite to replace it "
-                    + "or choose another directory");
+        check(dir.toString(), overwrite, new Configuration());
+    }
+
+    /** {@link #check(Path, boolean)} for a plain path or a Hadoop URI; {@code conf} reaches its FileSystem. */
+    public static void check(String dir, boolean overwrite, Configuration conf) {
+        Storage fs = storage(dir, conf, "--out");
+        String t = qualify(fs, dir, "--out");
+        try {
+            recover(fs, t);
+            if (fs.isFile(t)) throw new InputError("--out: '" + dir + "' is a file, not a directory");
+            if (!overwrite && fs.isDirectory(t) && !fs.list(t).isEmpty()) {
+                throw new InputError("--out: '" + dir + "' exists and is not empty; pass --overwrite to replace it "
+                        + "or choose another directory");
+            }
+        } catch (IOException e) {
+            throw new InputError("--out: cannot read '" + dir + "': " + e.getMessage(), e);
         }
     }
 
     public static RunDirectory open(Path dir, boolean overwrite) {
-        check(dir, overwrite);
-        Path abs = dir.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
+        return open(dir.toString(), overwrite, new Configuration());
+    }
+
+    public static RunDirectory open(String dir, boolean overwrite, Configuration conf) {
+        return open(dir, overwrite, conf, "--out");
+    }
+
+    /** {@code what} names the setting in messages ({@code --out}, a model's path). */
+    public static RunDirectory open(String dir, boolean overwrite, Configuration conf, String what) {
+        if (what.equals("--out")) check(dir, overwrite, conf);
+        else recover(dir, conf);
+        Storage fs = storage(dir, conf, what);
+        String t = qualify(fs, dir, what);
         try {
-            Files.createDirectories(parent);
-            Path temp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
-            Files.writeString(temp.resolve(OWNER), TempOwner.current());
-            return new RunDirectory(abs, temp);
+            if (fs instanceof Storage.Local) {
+                Path abs = Paths.get(t);
+                Path parent = abs.getParent();
+                Files.createDirectories(parent);
+                Path temp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+                Files.writeString(temp.resolve(OWNER), TempOwner.current());
+                return new RunDirectory(fs, t, temp, true, what);
+            }
+            String parent = fs.parent(t);
+            if (parent != null && !fs.exists(parent)) fs.mkdirs(parent); // fails fast on a read-only location
+            Path staging = Files.createTempDirectory("steepest-" + fs.name(t) + ".staging-");
+            Files.writeString(staging.resolve(OWNER), TempOwner.current());
+            return new RunDirectory(fs, t, staging, false, what);
         } catch (IOException e) {
-            throw new InputError("--out: cannot create '" + dir + "': " + e.getMessage(), e);
+            throw new InputError(what + ": cannot create '" + dir + "': " + e.getMessage(), e);
         }
     }
 
-    public Path target() {
+    /** The directory, qualified: an absolute path or a URI. */
+    public String target() {
         return target;
     }
 
-    /** Where to write {@code name} before the commit. */
+    /** {@code name} under the committed directory ({@code model.json}). */
+    public String target(String name) {
+        return fs.child(target, name);
+    }
+
+    /** Whether the target is a plain local path (what {@code steepest report} reads). */
+    public boolean local() {
+        return direct;
+    }
+
+    /** Where to write {@code name} before the commit (a local path). */
     public Path file(String name) {
         return temp.resolve(name);
     }
 
-    /** Moves the finished outputs to the target name, replacing an old directory only now (see the class comment). */
+    /**
+     * Moves the finished outputs to the target name, replacing an old directory only now (see the class comment).
+     * A failure (a full disk) leaves the previous output as it was and keeps the new one where the
+     * {@link OutputFailure} says.
+     */
     public void commit() {
+        if (!direct) {
+            try {
+                upload();
+            } catch (IOException | RuntimeException e) {
+                throw failedUpload(e);
+            }
+        }
         try {
             moveOldAside();
+        } catch (IOException | RuntimeException e) {
+            throw failed(e, "moving the previous output aside", null);
+        }
+        try {
             moveNewIn();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move outputs to " + target, e);
+        } catch (IOException | RuntimeException e) {
+            String restored = rollBack();
+            throw failed(e, "moving the outputs in", restored);
         }
         deleteOld();
     }
 
+    /** Commit step 0 for a URI: the staging directory to {@code .NAME.tmp-*} on the target's FileSystem. */
+    void upload() throws IOException {
+        sibling = fs.child(fs.parent(target), "." + fs.name(target) + ".tmp-" + System.currentTimeMillis() + "-"
+                + Long.toHexString(System.nanoTime()));
+        fs.mkdirs(sibling);
+        fs.write(fs.child(sibling, OWNER), TempOwner.current().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        fs.upload(temp, sibling, Set.of(OWNER));
+        if (!fs.atomicRename()) writeManifest(sibling);
+    }
+
     /** Commit step 1: the existing target, if any, to {@code .NAME.old-T}. */
     void moveOldAside() throws IOException {
-        if (Files.exists(target)) {
-            old = target.resolveSibling(OLD_PREFIX.apply(target) + System.currentTimeMillis() + "-" + System.nanoTime());
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        if (!fs.exists(target)) return;
+        String o = fs.child(fs.parent(target), "." + fs.name(target) + ".old-" + System.currentTimeMillis() + "-"
+                + System.nanoTime());
+        if (fs.atomicRename()) {
+            rename(target, o);
+        } else {
+            copyTree(target, o);
+            fs.delete(fs.child(target, MANIFEST));
+            fs.delete(target);
         }
+        old = o;
     }
 
     /** Commit step 2: the temporary directory to the target name. */
     void moveNewIn() throws IOException {
-        Files.deleteIfExists(temp.resolve(OWNER));
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        if (fs.atomicRename()) {
+            fs.delete(fs.child(sibling, OWNER));
+            rename(sibling, target);
+        } else {
+            copyTree(sibling, target);
+        }
         committed = true;
     }
 
-    /** Commit step 3: the old directory is deleted. */
+    /** Commit step 3: the old directory (and, without atomic renames, the temporary one) is deleted. */
     void deleteOld() {
-        if (old != null) deleteTree(old);
+        if (old != null) quietDelete(fs, old);
+        if (!fs.atomicRename() && sibling != null) quietDelete(fs, sibling);
+        if (!direct) deleteLocal(temp);
+    }
+
+    /** After a failed step 2: the previous output back under the target name; where it is now (null: none). */
+    private String rollBack() {
+        if (old == null) return null;
+        try {
+            if (fs.atomicRename()) {
+                if (!fs.exists(target)) rename(old, target);
+            } else {
+                fs.delete(target);
+                copyTree(old, target);
+                quietDelete(fs, old);
+            }
+            return target;
+        } catch (IOException | RuntimeException e) {
+            return old; // still complete there; the next check() of the target restores it
+        }
+    }
+
+    private void rename(String from, String to) throws IOException {
+        if (!fs.rename(from, to)) throw new IOException("cannot rename " + from + " to " + to);
+    }
+
+    /** Copies directory {@code from} to {@code to}, {@link #MANIFEST} last (a fresh one if {@code from} has none). */
+    private void copyTree(String from, String to) throws IOException {
+        List<String> files = fs.files(from);
+        boolean hasManifest = files.remove(MANIFEST);
+        files.remove(OWNER);
+        fs.mkdirs(to);
+        for (String f : files) fs.copyFile(fs.resolve(from, f), fs.resolve(to, f));
+        if (hasManifest) fs.copyFile(fs.child(from, MANIFEST), fs.child(to, MANIFEST));
+        else writeManifest(to);
+    }
+
+    /** Writes {@code dir}'s manifest: every file under it with its size. */
+    private void writeManifest(String dir) throws IOException {
+        Map<String, Object> files = new LinkedHashMap<>();
+        for (String f : fs.files(dir)) {
+            if (f.equals(MANIFEST) || f.equals(OWNER)) continue;
+            files.put(f, Map.of("bytes", fs.length(fs.resolve(dir, f))));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("written_by", "steepest");
+        m.put("files", files);
+        try (var out = fs.create(fs.child(dir, MANIFEST))) {
+            out.write(Json.bytes(m));
+        } catch (IOException e) {
+            throw new IOException("cannot write " + fs.child(dir, MANIFEST) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code dir} has a manifest whose files are all there with their sizes. */
+    static boolean manifestComplete(Storage fs, String dir) {
+        try {
+            String m = fs.child(dir, MANIFEST);
+            if (!fs.isFile(m)) return false;
+            Map<?, ?> files = (Map<?, ?>) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(fs.read(m), Map.class).get("files");
+            if (files == null) return false;
+            for (Map.Entry<?, ?> e : files.entrySet()) {
+                String f = fs.resolve(dir, (String) e.getKey());
+                long want = ((Number) ((Map<?, ?>) e.getValue()).get("bytes")).longValue();
+                if (!fs.isFile(f) || fs.length(f) != want) return false;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean complete(Storage fs, String dir) throws IOException {
+        return fs.atomicRename() ? fs.exists(dir) : manifestComplete(fs, dir);
+    }
+
+    /** A failed upload: nothing under the target changed; the staging directory is kept and named. */
+    private OutputFailure failedUpload(Exception e) {
+        if (sibling != null) quietDelete(fs, sibling);
+        sibling = null;
+        String kept = keepStaging();
+        return new OutputFailure("cannot write the outputs to " + target + ": " + message(e) + "; " + target
+                + (old == null ? " was not changed" : "") + "; " + keptLine(kept), kept, e);
+    }
+
+    private OutputFailure failed(Exception e, String step, String restored) {
+        String kept = direct ? null : keepStaging();
+        String previous = old == null ? "" : restored == null ? "; the previous output is in " + old
+                : "; the previous output is back in " + restored;
+        String newOne = direct ? "the new outputs are kept in " + (sibling != null ? sibling : temp) : keptLine(kept);
+        if (direct) committed = true; // abort() must not delete what the message names
+        return new OutputFailure("cannot commit the outputs to " + target + " (" + step + "): " + message(e)
+                + previous + "; " + newOne, direct ? temp.toString() : kept, e);
     }
 
     /**
-     * Repairs what a run killed during {@link #commit()} left: when {@code dir} is missing and a
-     * {@code .NAME.old-*} sibling exists, the most recent one is renamed back to {@code dir}; when {@code dir}
-     * exists, {@code .NAME.old-*} siblings (already replaced) are deleted. Temporary {@code .NAME.tmp-*}
-     * directories of runs that are gone (killed, or stopped by a second signal) are deleted; those of runs that
-     * may still be in progress are left alone ({@link TempOwner#isStale}).
+     * Writing the outputs into the run directory failed before the commit (a full disk): the trained model is
+     * written to {@code steepest-NAME.failed-TIME/} under {@code java.io.tmpdir} (or left in the temporary
+     * directory when even that fails), and the failure names the path and where the model is.
      */
-    public static void recover(Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        if (parent == null || !Files.isDirectory(parent)) return;
-        removeStaleTemps(parent, "." + abs.getFileName() + ".tmp-");
-        String prefix = OLD_PREFIX.apply(abs);
-        List<Path> olds = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
-                .startsWith(prefix))) {
-            s.forEach(olds::add);
-        } catch (IOException e) {
-            return; // nothing we can repair; check() reports an unreadable directory
+    public OutputFailure failed(Exception e, Map<String, Object> modelJson) {
+        String kept = null;
+        try {
+            Path k = Files.createDirectories(Paths.get(System.getProperty("java.io.tmpdir"),
+                    "steepest-" + fs.name(target) + ".failed-" + time()));
+            Json.write(k.resolve("model.json"), modelJson);
+            kept = k.toString();
+        } catch (IOException | RuntimeException again) {
+            if (Files.isRegularFile(temp.resolve("model.json"))) {
+                committed = true; // keep the temporary directory: abort() would delete the model
+                kept = temp.toString();
+            }
         }
+        return new OutputFailure("cannot write the outputs to " + target + ": " + message(e) + "; " + target
+                + " was not changed; " + keptLine(kept), kept, e);
+    }
+
+    private static String keptLine(String kept) {
+        return kept == null ? "the trained model could not be kept anywhere"
+                : "the trained model and outputs are kept in " + kept;
+    }
+
+    private static String message(Throwable e) {
+        StringBuilder s = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !s.toString().contains(c.getMessage())) s.append(": ").append(c.getMessage());
+        }
+        return s.toString();
+    }
+
+    private String keepStaging() {
+        if (!Files.isDirectory(temp)) return null;
+        Path kept = temp.resolveSibling("steepest-" + fs.name(target) + ".failed-" + time());
+        try {
+            Files.deleteIfExists(temp.resolve(OWNER));
+            Files.move(temp, kept);
+        } catch (IOException e) {
+            kept = temp;
+        }
+        committed = true; // abort() leaves it alone
+        return kept.toString();
+    }
+
+    private static String time() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+    }
+
+    /** See {@link #recover(String, Configuration)}. */
+    public static void recover(Path dir) {
+        try {
+            Storage.Local fs = new Storage.Local();
+            recover(fs, fs.qualify(dir.toString()));
+        } catch (IOException e) {
+            // nothing we can repair; check() reports an unreadable directory
+        }
+    }
+
+    /**
+     * Repairs what a run killed during {@link #commit()} left: when {@code dir} is missing (or, without atomic
+     * renames, not complete) and a complete {@code .NAME.old-*} sibling exists, the most recent one is moved back
+     * to {@code dir}; when {@code dir} is complete, {@code .NAME.old-*} siblings (already replaced) are deleted.
+     * Temporary {@code .NAME.tmp-*} directories of runs that are gone (killed, or stopped by a second signal) are
+     * deleted; those of runs that may still be in progress are left alone ({@link TempOwner#isStale}).
+     */
+    public static void recover(String dir, Configuration conf) {
+        Storage fs = storage(dir, conf, "--out");
+        try {
+            recover(fs, qualify(fs, dir, "--out"));
+        } catch (IOException e) {
+            // nothing we can repair; check() reports an unreadable directory
+        }
+    }
+
+    private static void recover(Storage fs, String abs) throws IOException {
+        String parent = fs.parent(abs);
+        if (parent == null || !fs.isDirectory(parent)) return;
+        String name = fs.name(abs);
+        List<String> siblings = fs.list(parent);
+        removeStaleTemps(fs, parent, siblings, "." + name + ".tmp-");
+        String prefix = "." + name + ".old-";
+        List<String> olds = new ArrayList<>();
+        for (String s : siblings) if (s.startsWith(prefix)) olds.add(fs.child(parent, s));
         if (olds.isEmpty()) return;
         // the name is .NAME.old-<millis>-<nanos>: the last by wall-clock time is the newest
-        olds.sort(Comparator.comparingLong(RunDirectory::millisOf));
-        if (!Files.exists(abs)) {
-            Path newest = olds.remove(olds.size() - 1);
-            try {
-                Files.move(newest, abs, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new InputError("--out: '" + dir + "' is missing after an interrupted run and its previous "
-                        + "contents, in '" + newest + "', could not be moved back: " + e.getMessage(), e);
+        olds.sort(Comparator.comparingLong(o -> millisOf(fs.name(o))));
+        if (!complete(fs, abs)) {
+            for (int i = olds.size() - 1; i >= 0; i--) {
+                String o = olds.get(i);
+                if (!complete(fs, o)) continue;
+                try {
+                    if (fs.atomicRename()) {
+                        if (!fs.rename(o, abs)) throw new IOException("rename failed");
+                    } else {
+                        fs.delete(abs);
+                        new RunDirectory(fs, abs, null, false, "--out").copyTree(o, abs);
+                    }
+                } catch (IOException e) {
+                    throw new InputError("--out: '" + abs + "' is missing after an interrupted run and its previous "
+                            + "contents, in '" + o + "', could not be moved back: " + e.getMessage(), e);
+                }
+                olds.remove(i);
+                break;
             }
         }
-        for (Path o : olds) deleteTree(o);
+        if (!complete(fs, abs)) return; // never delete what may be the last copy
+        for (String o : olds) quietDelete(fs, o);
     }
 
-    private static void removeStaleTemps(Path parent, String prefix) {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
-                .startsWith(prefix))) {
-            for (Path t : s) {
-                Path owner = t.resolve(OWNER);
-                String text = Files.isReadable(owner) ? Files.readString(owner) : null;
-                if (TempOwner.isStale(text, Files.getLastModifiedTime(t).toMillis())) deleteTree(t);
+    /**
+     * For readers (resume, predict / evaluate, {@code model.init-from}, report): refuses {@code dir} with one line
+     * naming it when its commit is unfinished — missing with a previous output set aside, or, where renames are
+     * not atomic, without a complete {@value #MANIFEST}.
+     */
+    public static void requireComplete(String dir, Configuration conf, String what) {
+        Storage fs;
+        String t;
+        try {
+            fs = Storage.of(dir, conf);
+            t = fs.qualify(dir);
+        } catch (IOException | RuntimeException e) {
+            return; // the reader reports an unreadable location itself
+        }
+        try {
+            String name = fs.name(t);
+            if (name.startsWith(".") && (name.contains(".tmp-") || name.contains(".old-"))) {
+                throw new InputError(what + ": '" + dir + "' is a temporary directory of an unfinished commit");
+            }
+            if (fs.exists(t) && fs.isDirectory(t) && !fs.atomicRename() && !manifestComplete(fs, t)
+                    && fs.list(t).stream().anyMatch(OUTPUT_NAMES::contains)) {
+                throw new InputError(what + ": '" + dir + "' is not complete: its commit is unfinished (no complete "
+                        + MANIFEST + "; rerun the command that writes it)");
+            }
+            if (!fs.exists(t) || !complete(fs, t)) {
+                String parent = fs.parent(t);
+                if (parent == null) return;
+                for (String s : fs.list(parent)) {
+                    if (s.startsWith("." + name + ".old-")) {
+                        throw new InputError(what + ": '" + dir + "' is not complete: its commit is unfinished (the "
+                                + "previous output is in " + fs.child(parent, s) + "; any steepest train with --out "
+                                + dir + " restores it)");
+                    }
+                }
             }
         } catch (IOException e) {
-            // best effort: a leftover hidden directory is harmless
+            // the reader reports an unreadable location itself
         }
     }
 
-    private static long millisOf(Path old) {
-        String name = old.getFileName().toString();
+    /** Names that make a directory an output (a run's or a saved model's) rather than, say, of checkpoints. */
+    private static final Set<String> OUTPUT_NAMES = Set.of("model.json", "summary.json", "metrics.jsonl",
+            "spark-model", "metadata", "data", MANIFEST);
+
+    private static void removeStaleTemps(Storage fs, String parent, List<String> siblings, String prefix) {
+        for (String s : siblings) {
+            if (!s.startsWith(prefix)) continue;
+            String t = fs.child(parent, s);
+            try {
+                String owner = fs.child(t, OWNER);
+                String text = fs.isFile(owner) ? new String(fs.read(owner), java.nio.charset.StandardCharsets.UTF_8)
+                        : null;
+                if (TempOwner.isStale(text, fs.modified(t))) fs.delete(t);
+            } catch (IOException e) {
+                // best effort: a leftover hidden directory is harmless
+            }
+        }
+    }
+
+    private static long millisOf(String name) {
         String rest = name.substring(name.lastIndexOf(".old-") + 5);
         try {
             return Long.parseLong(rest.substring(0, rest.indexOf('-')));
@@ -179,29 +516,40 @@ public final class RunDirectory {
 
     /** Removes the temporary directory of a run that did not finish. */
     public void abort() {
-        if (!committed) deleteTree(temp);
-    }
-
-    private static boolean isEmpty(Path dir) {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            return !s.iterator().hasNext();
-        } catch (IOException e) {
-            throw new InputError("--out: cannot read '" + dir + "': " + e.getMessage(), e);
+        if (committed) return;
+        if (direct) {
+            quietDelete(fs, temp.toString());
+        } else {
+            deleteLocal(temp);
+            if (sibling != null) quietDelete(fs, sibling);
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover hidden temp directory is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
+    private static Storage storage(String dir, Configuration conf, String what) {
+        try {
+            return Storage.of(dir, conf);
+        } catch (IOException | RuntimeException e) {
+            throw new InputError(what + ": cannot open '" + dir + "': " + e.getMessage(), e);
         }
+    }
+
+    private static String qualify(Storage fs, String dir, String what) {
+        try {
+            return fs.qualify(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new InputError(what + ": bad location '" + dir + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static void quietDelete(Storage fs, String path) {
+        try {
+            fs.delete(path);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a leftover hidden directory is harmless
+        }
+    }
+
+    private static void deleteLocal(Path p) {
+        quietDelete(new Storage.Local(), p.toString());
     }
 }

@@ -51,6 +51,11 @@ public final class ReportCommand {
         page(runs).write(file);
     }
 
+    /** The report of one run read from {@code dir} under the name {@code name}, written to {@code file}. */
+    public static void write(Path dir, String name, Path file) {
+        page(List.of(RunData.read(dir, name))).write(file);
+    }
+
     static HtmlPage page(List<RunData> runs) {
         HtmlPage page = new HtmlPage(runs.size() == 1 ? "steepest run " + runs.get(0).name()
                 : "steepest runs: " + String.join(", ", runs.stream().map(RunData::name).toList()));

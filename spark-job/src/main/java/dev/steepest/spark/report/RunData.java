@@ -24,6 +24,14 @@ public record RunData(String name, Path dir, List<JsonNode> steps, List<JsonNode
 
     /** Reads {@code dir}; a missing directory or one without steepest's files is an input error naming it. */
     public static RunData read(Path dir) {
+        Path abs0 = dir.toAbsolutePath().normalize();
+        return read(dir, abs0.getFileName() == null ? abs0.toString() : abs0.getFileName().toString());
+    }
+
+    /** {@link #read(Path)} under the run name {@code name} (a run read from its staging directory before the commit). */
+    public static RunData read(Path dir, String name) {
+        dev.steepest.spark.output.RunDirectory.requireComplete(dir.toString(),
+                new org.apache.hadoop.conf.Configuration(), "report");
         if (!Files.isDirectory(dir)) throw new InputError(dir + ": no such run directory");
         Path metrics = dir.resolve("metrics.jsonl");
         Path summary = dir.resolve("summary.json");
@@ -59,7 +67,6 @@ public record RunData(String name, Path dir, List<JsonNode> steps, List<JsonNode
         @SuppressWarnings("unchecked")
         Map<String, Object> config = JSON.convertValue(mod.get("config"), LinkedHashMap.class);
         Path abs = dir.toAbsolutePath().normalize();
-        String name = abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
         return new RunData(name, abs, List.copyOf(steps), List.copyOf(epochs), List.copyOf(events), sum, config);
     }
 
