@@ -438,7 +438,7 @@ public final class RunDirectory {
                     throw new InputError("--out: '" + abs + "' is missing after an interrupted run and its previous "
                             + "contents, in '" + o + "', could not be moved back: " + e.getMessage(), e);
                 }
-                olds.remove(i);
+                if (fs.atomicRename()) olds.remove(i); // copied back: the copy is deleted with the others below
                 break;
             }
         }
