@@ -203,8 +203,13 @@ public final class RunDirectory {
     void upload() throws IOException {
         sibling = fs.child(fs.parent(target), "." + fs.name(target) + ".tmp-" + System.currentTimeMillis() + "-"
                 + Long.toHexString(System.nanoTime()));
-        fs.mkdirs(sibling);
-        fs.write(fs.child(sibling, OWNER), TempOwner.current().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String owner = fs.child(sibling, OWNER);
+        try {
+            fs.mkdirs(sibling);
+            fs.write(owner, TempOwner.current().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException("cannot write " + owner + ": " + e.getMessage(), e);
+        }
         fs.upload(temp, sibling, Set.of(OWNER));
         if (!fs.atomicRename()) writeManifest(sibling);
     }
