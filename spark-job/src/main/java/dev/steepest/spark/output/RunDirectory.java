@@ -145,6 +145,10 @@ public final class RunDirectory {
             String parent = fs.parent(t);
             if (parent != null && !fs.exists(parent)) fs.mkdirs(parent); // fails fast on a read-only location
             Path staging = Files.createTempDirectory("steepest-" + fs.name(t) + ".staging-");
+            Storage.Local local = new Storage.Local();
+            String tmpdir = staging.getParent().toString();
+            // staging directories of runs that are gone (a second signal, SIGKILL)
+            removeStaleTemps(local, tmpdir, local.list(tmpdir), "steepest-" + fs.name(t) + ".staging-");
             Files.writeString(staging.resolve(OWNER), TempOwner.current());
             return new RunDirectory(fs, t, staging, false, what);
         } catch (IOException e) {

@@ -88,15 +88,15 @@ public class FaultyFileSystem extends RawLocalFileSystem {
     @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                                      short replication, long blockSize, Progressable progress) throws IOException {
-        op("create " + f);
-        FSDataOutputStream raw = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
-        return new FSDataOutputStream(new Faulty(raw, f), null);
+        return create(f, overwrite, bufferSize, replication, blockSize, progress); // no chmod fork per file
     }
 
     @Override
     public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
                                      Progressable progress) throws IOException {
-        return create(f, FsPermission.getFileDefault(), overwrite, bufferSize, replication, blockSize, progress);
+        op("create " + f);
+        FSDataOutputStream raw = super.create(f, overwrite, bufferSize, replication, blockSize, progress);
+        return new FSDataOutputStream(new Faulty(raw, f), null);
     }
 
     @Override
@@ -108,7 +108,7 @@ public class FaultyFileSystem extends RawLocalFileSystem {
     @Override
     public boolean mkdirs(Path f, FsPermission permission) throws IOException {
         op("mkdirs " + f);
-        return super.mkdirs(f, permission);
+        return super.mkdirs(f); // no chmod fork per directory
     }
 
     @Override
