@@ -176,15 +176,15 @@ public final class ConfigSchema {
                 "Parameters larger than this are broadcast; smaller ones travel in the task closure.");
         integer("train.tree-aggregate-threshold", 32L, 2, INF,
                 "Above this many partitions, partial sums are merged in a two-level tree on the executors.");
-        word("train.step-mode", "auto", "How steps reach the executors: one Spark job per step (jobs), or one "
-                + "long-running task per partition that the driver streams steps to over a socket (resident: no "
-                + "per-step scheduling; needs a task slot per partition and executors that can reach the driver). "
-                + "auto: resident when every partition has a slot, dynamic allocation is off and a step's traffic is small "
-                + "(train.resident.max-step-bytes).",
+        word("train.step-mode", "auto", "How steps reach the executors: one Spark job per step (jobs), or "
+                + "long-running tasks that the driver streams steps to over a socket (resident: no per-step "
+                + "scheduling; a task per slot of each executor, serving the partitions it caches; needs executors "
+                + "that can reach the driver). auto: resident when dynamic allocation is off and a step's traffic is "
+                + "small (train.resident.max-step-bytes).",
                 "auto", "jobs", "resident");
         integer("train.resident.port", 0L, 0, 65535, "Driver port the resident tasks connect to (0: any free port).");
         integer("train.resident.max-step-bytes", 67108864L, 0, INF, "auto: with executors in their own JVMs, take "
-                + "resident tasks only while partitions x 8 x parameters (what the driver sends, and receives, a step) "
+                + "resident tasks only while partitions x 8 x parameters (what the driver receives a step: a gradient per partition) "
                 + "is at most this; above it one job per step, whose broadcast spreads the sending.");
         real("train.resident.connect-seconds", 30.0, 0, true, INF, false, "How long the resident tasks have to "
                 + "connect before the run falls back to one Spark job per step.");

@@ -262,6 +262,7 @@ public final class TrainJob {
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
             summary.put("resident_link", steps.link());
+            summary.put("resident_layout", steps.ranLayout());
             if (out != null) {
                 Json.write(out.file("model.json"), modelJson);
                 dev.steepest.spark.ml.SteepestModels.save(spark, modelJson, out.file("spark-model").toUri().toString());

@@ -74,7 +74,7 @@ import scala.Tuple2;
  *
  * <pre>
  *   BenchSuite [--quick] [--rows N] [--features D] [--sparse-features D] [--density F] [--only B1,B3]
- *              [--repeats R] [--master M] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
+ *              [--repeats R] [--master M] [--step-mode M] [--partitions P] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
  * </pre>
  *
  * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5 and B6; synthetic dense (N x D, 10
@@ -107,6 +107,8 @@ public final class BenchSuite {
         String master = "local[2]";
         /** Our train.step-mode in every row: auto (the default), jobs or resident. */
         String stepMode = "auto";
+        /** Partitions of every data set but B7's; 0 for Spark's default parallelism (the task slots). */
+        int partitions;
         /** B3's steps at the large batch. */
         int b3Steps = 200;
         Path fmnist;
@@ -136,6 +138,7 @@ public final class BenchSuite {
                     case "--master" -> o.master = args[++i];
                     case "--step-mode" -> o.stepMode = args[++i];
                     case "--b3-steps" -> o.b3Steps = Integer.parseInt(args[++i]);
+                    case "--partitions" -> o.partitions = Integer.parseInt(args[++i]);
                     case "--fmnist" -> o.fmnist = Paths.get(args[++i]);
                     case "--work" -> o.work = Paths.get(args[++i]);
                     case "--python" -> o.python = args[++i];
@@ -227,7 +230,7 @@ public final class BenchSuite {
                       String precision) {
         long t0 = System.nanoTime();
         JobConfig cfg = SparkTestSupport.config("data.train = \"" + trainPath + "\"\nmodel.type = " + modelType
-                + "\ndata.partitions = " + spark.sparkContext().defaultParallelism()
+                + "\ndata.partitions = " + (opt.partitions > 0 ? opt.partitions : spark.sparkContext().defaultParallelism())
                 + (format == null ? "" : "\ndata.format = " + format) + "\ndata.precision = " + precision + "\n");
         BlockLoader.Options lo = DataOptions.of(cfg, RunComponents.maxClasses(cfg));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", trainPath, lo);
