@@ -53,7 +53,7 @@ public final class ConfigSchema {
         bool("data.truncate-lineage", true, "Steps read the cached blocks past their read plan, so they do not "
                 + "re-ship it (faster steps); a lost executor's blocks are still recomputed from the input.");
         // model
-        word("model.type", null, "The model (required).", "linear", "huber", "logistic", "hinge", "softmax", "mlp");
+        word("model.type", null, "The model (required).", ModelType.names().toArray(new String[0]));
         add("model.hidden", Key.Type.INT_LIST, List.of(256L, 128L), List.of(), 1, false, INF, false,
                 "mlp: the widths of the hidden layers.");
         word("model.activation", "relu", "mlp: the hidden layers' activation (He init for relu and leaky-relu, "
@@ -73,7 +73,7 @@ public final class ConfigSchema {
                 + "Its type, features, classes and layers must be this run's.");
         // optimizer (per-optimizer defaults: OptimizerOptions)
         word("optimizer.name", "sgd", "The optimizer; momentum and nesterov are sgd with momentum 0.9 (and "
-                + "nesterov).", OptimizerOptions.NAMES.toArray(new String[0]));
+                + "nesterov).", OptimizerKind.names().toArray(new String[0]));
         real("optimizer.lr", 0.01, 0, true, INF, false, "Base learning rate (before the scaling rule).");
         real("optimizer.momentum", null, 0, false, 1, true, "Momentum factor (sgd, rmsprop, lars).");
         real("optimizer.dampening", null, 0, false, 1, false, "Dampening of the momentum (sgd).");
@@ -108,9 +108,8 @@ public final class ConfigSchema {
                         + "not with regularization.l1 (use regularization.l2).");
         bool("regularization.include-intercepts", false, "Also regularize and decay intercepts and biases.");
         // learning-rate schedule (counts in epochs, converted to steps)
-        word("schedule.name", "constant", "Learning-rate schedule, stepped every iteration.", "constant", "step",
-                "multistep", "exponential", "inverse-time", "polynomial", "cosine", "cosine-restarts", "one-cycle",
-                "plateau");
+        word("schedule.name", "constant", "Learning-rate schedule, stepped every iteration.",
+                ScheduleKind.names().toArray(new String[0]));
         real("schedule.gamma", null, 0, true, 1, false, "Decay factor (step, multistep: 0.1; exponential: per epoch, 0.95).");
         real("schedule.step-epochs", null, 0, true, INF, false, "step: decay every this many epochs (required).");
         list("schedule.milestones", "multistep: epochs at which to decay, increasing (required).");
