@@ -13,6 +13,16 @@ public enum ModelType {
         this.configName = configName;
     }
 
+    /** Whether the model can be a classifier (an mlp with a softmax or logistic head is). */
+    public boolean classifies() {
+        return this != LINEAR && this != HUBER;
+    }
+
+    /** Whether the model can be a regression (an mlp with a squared head is). */
+    public boolean regresses() {
+        return this == LINEAR || this == HUBER || this == MLP;
+    }
+
     /** The word the config uses ({@code model.type = ...}). */
     public String configName() {
         return configName;

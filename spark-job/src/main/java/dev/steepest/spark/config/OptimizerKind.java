@@ -60,6 +60,15 @@ public enum OptimizerKind {
         throw new IllegalArgumentException("optimizer.name " + name);
     }
 
+    /** Each optimizer that takes {@code key}, with its default there, in declaration order. */
+    public static Map<String, Object> defaultsOf(String key) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (OptimizerKind k : values()) {
+            if (k.takes.containsKey(key)) m.put(k.configName, k.takes.get(key));
+        }
+        return m;
+    }
+
     public static List<String> names() {
         return Arrays.stream(values()).map(OptimizerKind::configName).toList();
     }

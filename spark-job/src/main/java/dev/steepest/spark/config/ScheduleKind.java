@@ -67,6 +67,15 @@ public enum ScheduleKind {
         throw new IllegalArgumentException("schedule.name " + name);
     }
 
+    /** Each schedule that takes {@code key}, with its default there (null: required), in declaration order. */
+    public static Map<String, Object> defaultsOf(String key) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (ScheduleKind k : values()) {
+            if (k.takes.containsKey(key)) m.put(k.configName, k.takes.get(key));
+        }
+        return m;
+    }
+
     public static List<String> names() {
         return Arrays.stream(values()).map(ScheduleKind::configName).toList();
     }

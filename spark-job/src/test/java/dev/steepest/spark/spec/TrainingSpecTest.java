@@ -86,11 +86,36 @@ class TrainingSpecTest {
     }
 
     @Test
+    void paramDocsNameTheDeclaredDefaults() {
+        assertEquals(" Taken by (default): sgd (0.0), momentum (0.9), nesterov (0.9), rmsprop (0.0), lars (0.9).",
+                dev.steepest.spark.ml.ConfigParams.declaredDefaults("optimizer.momentum"));
+        assertEquals(" Taken by (default): step (required).",
+                dev.steepest.spark.ml.ConfigParams.declaredDefaults("schedule.step-epochs"));
+        assertEquals(" Taken by (default): polynomial (the run's length), cosine (the run's length), one-cycle (the "
+                + "run's length).", dev.steepest.spark.ml.ConfigParams.declaredDefaults("schedule.total-epochs"));
+        assertEquals("", dev.steepest.spark.ml.ConfigParams.declaredDefaults("optimizer.lr"));
+        assertEquals("", dev.steepest.spark.ml.ConfigParams.declaredDefaults("train.epochs"));
+    }
+
+    @Test
+    void modelTypesKnowWhatTheyCanBe() {
+        assertTrue(ModelType.MLP.classifies() && ModelType.MLP.regresses());
+        assertTrue(ModelType.HINGE.classifies() && !ModelType.HINGE.regresses());
+        assertTrue(!ModelType.HUBER.classifies() && ModelType.HUBER.regresses());
+    }
+
+    @Test
     void configImportsNothingFromCore() throws IOException {
         Path dir = SparkTestSupport.repoRoot().resolve("spark-job/src/main/java/dev/steepest/spark/config");
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 assertTrue(!Files.readString(f).contains("dev.steepest.core"), f + " refers to core");
+            }
+        }
+        Path spec = SparkTestSupport.repoRoot().resolve("spark-job/src/main/java/dev/steepest/spark/spec");
+        try (Stream<Path> files = Files.list(spec)) {
+            for (Path f : files.toList()) {
+                assertTrue(!Files.readString(f).contains("dev.steepest.spark.job"), f + " refers to job (a cycle)");
             }
         }
     }
