@@ -1,5 +1,6 @@
 package dev.steepest.spark;
 
+import dev.steepest.spark.spec.TrainingSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ class ReproducibilityTest {
             data.release();
             Model model = RunComponents.create(cfg, 4, 2);
             TrainingResult local = new TrainingLoop(new LocalGradientSource(blocks, model), model,
-                    cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of()).run(RunComponents.initialParameters(cfg, model));
+                    TrainingSpec.settings(cfg), RunComponents.optimizer(cfg), List.of()).run(RunComponents.initialParameters(cfg, model));
             assertArrayEquals(local.params(), first, 0.0);
             assertEquals(3 * 40, local.iterations());
 

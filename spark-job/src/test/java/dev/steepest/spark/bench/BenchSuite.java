@@ -1,5 +1,6 @@
 package dev.steepest.spark.bench;
 
+import dev.steepest.spark.spec.TrainingSpec;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.Evaluation;
@@ -297,7 +298,7 @@ public final class BenchSuite {
                 Validator v = validator.apply(model);
                 options = options.withValidation(v::evaluate, null);
             }
-            return new TrainingLoop(steps.source(), model, cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of(),
+            return new TrainingLoop(steps.source(), model, TrainingSpec.settings(cfg), RunComponents.optimizer(cfg), List.of(),
                     options).run(RunComponents.initialParameters(cfg, model));
         }
     }
@@ -525,7 +526,7 @@ public final class BenchSuite {
         results.add(new Result("B1", String.format(Locale.ROOT,
                 "%s: time to %.1f%% %s accuracy, softmax (Adam, cosine, batch %d) vs Spark ML LogisticRegression "
                         + "(multinomial, L-BFGS, regParam 1e-4, to convergence)", data.name, 100 * target, heldName,
-                cfg.trainingSettings().batchSize()), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
+                TrainingSpec.settings(cfg).batchSize()), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
                 "ours: %.2f%% %s; Spark ML: %.2f%% at convergence (%d repeat(s))", 100 * oursAcc,
                 oursEpoch < 0 ? "at the end, target not reached" : "after epoch " + oursEpoch, 100 * anchorAcc,
                 repeats)));
@@ -658,7 +659,7 @@ public final class BenchSuite {
                     raw[r] = rawLoop(pool, model, local, data.sizes(), batch, steps);
                     // the control: our training loop (optimizer, evolving parameters) on the raw loop's pool
                     TrainingResult pooled = new TrainingLoop(new PooledSource(pool, model, local, data.sizes()), model,
-                            cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of(), RunComponents.options(cfg))
+                            TrainingSpec.settings(cfg), RunComponents.optimizer(cfg), List.of(), RunComponents.options(cfg))
                             .run(RunComponents.initialParameters(cfg, model));
                     loop[r] = pooled.rowsProcessed() / pooled.trainSeconds();
                     log.printf(Locale.ROOT, "B3 %s batch %s: ours %.0f rows/s, raw loop %.0f rows/s, training loop on "
