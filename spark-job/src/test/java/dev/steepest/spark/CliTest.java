@@ -161,7 +161,10 @@ class CliTest {
         assertTrue(summary.get("blas").asText().startsWith("dev.ludovic.netlib.blas."), summary.toString());
         // local[2], two partitions: the default step mode takes resident tasks, and says so
         assertEquals("resident", summary.get("step_mode").asText(), summary.toString());
-        assertTrue(r.out().contains("steps: resident tasks, one per partition"), r.out());
+        assertTrue(r.out().contains("steps: resident tasks streamed by the driver in memory"), r.out());
+        assertTrue(r.out().contains("2 partitions on 2 tasks: 0 on executor driver, 1 on executor driver"), r.out());
+        assertEquals("2 partitions on 2 tasks: 0 on executor driver, 1 on executor driver",
+                summary.get("resident_layout").asText());
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
         List<JsonNode> steps = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.steepest.spark;
 
+import dev.steepest.spark.spec.TrainingSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,9 +44,13 @@ class ReproducibilityTest {
             "train { batch-size = 128, epochs = 2, seed = 3, lr-scaling = linear, warmup-epochs = 0.5 }");
 
     private static double[] train(SparkSession spark, String hocon) {
+        return run(spark, hocon).result().params();
+    }
+
+    private static TrainJob.Outcome run(SparkSession spark, String hocon) {
         JobConfig cfg = SparkTestSupport.config(hocon);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        return TrainJob.run(spark, cfg, null, quiet, System.nanoTime()).result().params();
+        return TrainJob.run(spark, cfg, null, quiet, System.nanoTime());
     }
 
     @Test
@@ -64,7 +69,7 @@ class ReproducibilityTest {
             data.release();
             Model model = RunComponents.create(cfg, 4, 2);
             TrainingResult local = new TrainingLoop(new LocalGradientSource(blocks, model), model,
-                    cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of()).run(RunComponents.initialParameters(cfg, model));
+                    TrainingSpec.settings(cfg), RunComponents.optimizer(cfg), List.of()).run(RunComponents.initialParameters(cfg, model));
             assertArrayEquals(local.params(), first, 0.0);
             assertEquals(3 * 40, local.iterations());
 
@@ -79,9 +84,11 @@ class ReproducibilityTest {
     void localClusterMatchesLocal() {
         double[] expectedLogistic;
         double[] expectedLinear;
+        double[] expectedLogistic8;
         SparkSession local = SparkTestSupport.session("local[2]");
         try {
             expectedLogistic = train(local, MOMENTUM_LOGISTIC);
+            expectedLogistic8 = train(local, MOMENTUM_LOGISTIC + "\ndata.partitions = 8");
             expectedLinear = train(local, LINEAR_LIBSVM);
         } finally {
             local.stop();
@@ -113,6 +120,21 @@ class ReproducibilityTest {
             assertTrue(heavy.reason().contains("16000 bytes a step > train.resident.max-step-bytes 100"),
                     heavy.reason());
             assertTrue(StepSources.choose(SparkTestSupport.config(MOMENTUM_LOGISTIC), jsc, 2, 1000).resident());
+            // 8 partitions on 2 single-slot executors: 2 resident tasks, each serving the 4 partitions its executor
+            // caches (or, where the cache placed them unevenly, handed over to balance), the bits of one job per step
+            String eight = MOMENTUM_LOGISTIC + "\ndata.partitions = 8";
+            TrainJob.Outcome resident8 = run(cluster, eight);
+            assertEquals("resident", resident8.summary().get("step_mode"), resident8.summary().toString());
+            assertEquals(List.of(), resident8.summary().get("warnings"));
+            String layout = (String) resident8.summary().get("resident_layout");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "8 partitions on 2 tasks: (\\S+) on executor (\\d+), (\\S+) on executor (\\d+)").matcher(layout);
+            assertTrue(m.matches(), layout);
+            assertTrue(!m.group(2).equals(m.group(4)), "one task per executor: " + layout);
+            assertEquals(4, partitionsIn(m.group(1)), layout);
+            assertEquals(4, partitionsIn(m.group(3)), layout);
+            assertArrayEquals(train(cluster, eight + "\ntrain.step-mode = jobs"), resident8.result().params(), 0.0);
+            assertClose(expectedLogistic8, resident8.result().params());
             // a task that fails on an executor reports it over its connection, and the run falls back
             ResidentStepsTest.failingTaskHandsTheStepToTheFallback(cluster);
             // the Spark ML Estimator's fit and the CLI's path give the same bits here too
@@ -120,6 +142,16 @@ class ReproducibilityTest {
         } finally {
             cluster.stop();
         }
+    }
+
+    /** How many partitions a layout's {@code 0-1,3,5-6} names. */
+    private static int partitionsIn(String ranges) {
+        int n = 0;
+        for (String r : ranges.split(",")) {
+            String[] ends = r.split("-");
+            n += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+        }
+        return n;
     }
 
     private static void assertClose(double[] expected, double[] actual) {

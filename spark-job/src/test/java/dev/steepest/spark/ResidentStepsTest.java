@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Resident step tasks ({@code train.step-mode = resident}) against one Spark job per step: the same bits, with
- * evaluations between epochs (which must end the resident tasks to get slots), and a fallback to jobs when the
- * tasks cannot all run or a task fails. The local-cluster case (executors in other JVMs) is in
- * {@link ReproducibilityTest}.
+ * evaluations between epochs (which must end the resident tasks to get slots) and with more partitions than task
+ * slots (a task serves several partitions), and a fallback to jobs when the tasks cannot all start or a task
+ * fails. The local-cluster case (executors in other JVMs) is in {@link ReproducibilityTest}.
  */
 class ResidentStepsTest extends LocalSparkTest {
     private static final String LOGISTIC = String.join("\n",
@@ -52,34 +52,91 @@ class ResidentStepsTest extends LocalSparkTest {
         assertArrayEquals(jobs.result().params(), resident.result().params(), 0.0);
         assertEquals(jobs.summary().get("final_train_loss"), resident.summary().get("final_train_loss"));
         // and auto takes the resident path here: two partitions, two task slots
-        assertEquals("resident", train(LOGISTIC).summary().get("step_mode"));
+        TrainJob.Outcome auto = train(LOGISTIC);
+        assertEquals("resident", auto.summary().get("step_mode"));
+        assertEquals("2 partitions on 2 tasks: 0 on executor driver, 1 on executor driver",
+                auto.summary().get("resident_layout"));
+        assertNull(jobs.summary().get("resident_layout"));
     }
 
     @Test
-    void tooFewTaskSlotsFallBackToJobsWithOneWarning() {
-        String fourPartitions = LOGISTIC + "\ndata.partitions = 4\n";
-        TrainJob.Outcome fellBack = train(fourPartitions
-                + "train { step-mode = resident, resident.connect-seconds = 1 }");
-        TrainJob.Outcome jobs = train(fourPartitions + "train.step-mode = jobs");
-        assertEquals("jobs", fellBack.summary().get("step_mode"));
-        @SuppressWarnings("unchecked")
-        List<String> warnings = (List<String>) fellBack.summary().get("warnings");
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("only 2 of 4 partitions' tasks"), warnings.get(0));
-        assertArrayEquals(jobs.result().params(), fellBack.result().params(), 0.0);
+    void eightPartitionsOnTwoSlotsGiveTheBitsOfOneJobPerStep() {
+        String eight = LOGISTIC + "\ndata.partitions = 8\n";
+        TrainJob.Outcome auto = train(eight);
+        TrainJob.Outcome jobs = train(eight + "train.step-mode = jobs");
+        assertEquals("resident", auto.summary().get("step_mode"), auto.summary().toString());
+        assertEquals(List.of(), auto.summary().get("warnings"));
+        assertEquals("8 partitions on 2 tasks: 0-3 on executor driver, 4-7 on executor driver",
+                auto.summary().get("resident_layout"));
+        assertEquals("jobs", jobs.summary().get("step_mode"));
+        assertEquals(jobs.result().iterations(), auto.result().iterations());
+        assertArrayEquals(jobs.result().params(), auto.result().params(), 0.0);
+        assertEquals(jobs.summary().get("final_train_loss"), auto.summary().get("final_train_loss"));
     }
 
     @Test
-    void autoIsResidentOnlyWhenEveryPartitionHasATaskSlot() {
+    void tasksThatCannotStartInTimeFallBackToJobsWithOneWarning() throws Exception {
+        JobConfig cfg = SparkTestSupport.config(LOGISTIC);
+        TrainingData data = BlockLoader.loadTraining(spark, "data.train", cfg.trainPath(),
+                LoaderOptions.of("csv", "label").binary(true).build());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Model model = RunComponents.create(cfg, 4, 2);
+        LocalGradientSource local = new LocalGradientSource(data.blocks().collect(), model);
+        Blocker.release = new java.util.concurrent.CountDownLatch(1);
+        Blocker.running = new java.util.concurrent.CountDownLatch(2);
+        // another job holds both task slots, started before the resident tasks (so they do not yield to it)
+        org.apache.spark.api.java.JavaFutureAction<Void> blocker = jsc.parallelize(List.of(1, 2), 2)
+                .foreachPartitionAsync(it -> Blocker.hold());
+        try {
+            assertTrue(Blocker.running.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            List<String> warnings = new ArrayList<>();
+            ResidentGradientSource resident = new ResidentGradientSource(jsc, data.blocks(), data.partitionSizes(),
+                    model, jsc.getConf().get("spark.driver.host"), null, 0, 1000);
+            try (FallbackGradientSource source = ResidentGradientSource.withFallback(resident, local, warnings::add)) {
+                StepPlan plan = new StepPlan(5, 0, new int[] {0, 0}, new int[] {16, 16});
+                double[] params = new double[model.numParameters()];
+                params[1] = 0.25;
+                Accumulator step = source.compute(params, plan);
+                assertArrayEquals(local.compute(params, plan).gradientSum(), step.gradientSum(), 0.0);
+                assertEquals(1, warnings.size(), warnings.toString());
+                assertTrue(warnings.get(0).contains("only 0 of 2 resident tasks started within 1.0 s"),
+                        warnings.get(0));
+                assertFalse(source.onPrimary());
+            }
+        } finally {
+            Blocker.release.countDown();
+            blocker.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            data.release();
+        }
+    }
+
+    /** Tasks that hold their slots until released (they run in this JVM under a local master). */
+    static final class Blocker {
+        static volatile java.util.concurrent.CountDownLatch running;
+        static volatile java.util.concurrent.CountDownLatch release;
+
+        private Blocker() {
+        }
+
+        static void hold() throws InterruptedException {
+            running.countDown();
+            release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void autoIsResidentForAnyPartitionCount() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JobConfig auto = SparkTestSupport.config(LOGISTIC);
         assertTrue(StepSources.choose(auto, jsc, 2, 5).resident());
         // in memory under a local master: the size of a step's parameters does not matter
         assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.resident.max-step-bytes = 100"),
                 jsc, 2, 1_000_000).resident());
+        // more partitions than task slots: tasks serve several partitions each
         StepSources.Choice three = StepSources.choose(auto, jsc, 3, 5);
-        assertFalse(three.resident());
-        assertEquals("auto: 3 partitions > 2 task slots", three.reason());
+        assertTrue(three.resident());
+        assertEquals("auto: 3 partitions, 2 task slots", three.reason());
+        assertTrue(StepSources.choose(auto, jsc, 80, 5).resident());
         assertFalse(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = jobs"), jsc, 1, 5)
                 .resident());
         assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = resident"), jsc, 9, 5)

@@ -148,6 +148,14 @@ public final class Blas {
         return BLAS.getClass().getName() + (CHOICE.nativeLibrary() == null ? "" : " (" + CHOICE.nativeLibrary() + ")");
     }
 
+    /**
+     * {@code x . y} over the first {@code n} entries, by the chosen BLAS's {@code ddot} (vectorized: the scorers'
+     * dense dot products, one row at a time; a plain loop is latency-bound on its one accumulator).
+     */
+    public static double dot(int n, double[] x, double[] y) {
+        return BLAS.ddot(n, x, 1, y, 1);
+    }
+
     /** The most rows per chunk of a dense kernel. */
     static final int MAX_CHUNK = 256;
     /** Scratch doubles per thread a dense kernel may use for its chunk matrices (8 MiB). */

@@ -37,9 +37,18 @@ public final class LbfgsTraining {
     private final boolean regularizeIntercepts;
     private final Validator validator;
     private final List<TrainingListener> listeners;
+    private final TrainingPlan fixedPlan;
 
     public LbfgsTraining(GradientSource source, Model model, TrainingSettings settings, int history, double l1,
                          boolean regularizeIntercepts, Validator validator, List<TrainingListener> listeners) {
+        this(source, model, settings, null, history, l1, regularizeIntercepts, validator, listeners);
+    }
+
+    /** As above, with the run's {@code plan} as the caller computed it (see {@link TrainingLoop}). */
+    public LbfgsTraining(GradientSource source, Model model, TrainingSettings settings, TrainingPlan plan, int history,
+                         double l1, boolean regularizeIntercepts, Validator validator,
+                         List<TrainingListener> listeners) {
+        this.fixedPlan = plan;
         this.source = source;
         this.model = model;
         this.settings = settings;
@@ -53,7 +62,7 @@ public final class LbfgsTraining {
     public TrainingResult run(double[] initialParams) {
         long n = 0;
         for (long s : source.partitionSizes()) n += s;
-        TrainingPlan plan = TrainingLoop.plan(settings, n);
+        TrainingPlan plan = TrainingLoop.planFor(fixedPlan, settings, n);
         if (plan.stepsPerEpoch() != 1) throw new IllegalArgumentException("L-BFGS needs full batches");
         for (TrainingListener l : listeners) l.onPlan(plan);
         List<ParameterGroup> groups = Objective.groups(model, regularizeIntercepts);

@@ -39,6 +39,8 @@ public final class TrainingLoop {
     private final OptimizerFactory optimizerFactory;
     private final List<TrainingListener> listeners;
     private final TrainingOptions options;
+    /** The plan the caller computed once ({@link #plan}), or null: the loop computes it from the source's rows. */
+    private final TrainingPlan fixedPlan;
 
     public TrainingLoop(GradientSource source, Model model, TrainingSettings settings,
                         OptimizerFactory optimizerFactory, List<TrainingListener> listeners) {
@@ -47,6 +49,16 @@ public final class TrainingLoop {
 
     public TrainingLoop(GradientSource source, Model model, TrainingSettings settings,
                         OptimizerFactory optimizerFactory, List<TrainingListener> listeners, TrainingOptions options) {
+        this(source, model, settings, null, optimizerFactory, listeners, options);
+    }
+
+    /**
+     * As above, with the run's {@code plan} as the caller computed it (once, from the same settings and the source's
+     * rows; a plan for another number of rows is refused when the run starts).
+     */
+    public TrainingLoop(GradientSource source, Model model, TrainingSettings settings, TrainingPlan plan,
+                        OptimizerFactory optimizerFactory, List<TrainingListener> listeners, TrainingOptions options) {
+        this.fixedPlan = plan;
         this.source = source;
         this.model = model;
         this.settings = settings;
@@ -67,6 +79,15 @@ public final class TrainingLoop {
         long warmup = Math.round(s.warmupEpochs() * steps);
         return new TrainingPlan(numRows, batch, steps, s.lr(), effective, s.lrScaling(), s.referenceBatchSize(),
                 s.warmupEpochs(), warmup);
+    }
+
+    /** {@code given} when not null (it must be for {@code numRows} rows), else the plan of {@code s}. */
+    static TrainingPlan planFor(TrainingPlan given, TrainingSettings s, long numRows) {
+        if (given == null) return plan(s, numRows);
+        if (given.numRows() != numRows) {
+            throw new IllegalArgumentException("the plan is for " + given.numRows() + " rows, the source has " + numRows);
+        }
+        return given;
     }
 
     /** The rate per step: the effective rate, reached by a linear ramp from the base rate during warmup. */
@@ -115,7 +136,7 @@ public final class TrainingLoop {
         long[] sizes = source.partitionSizes();
         long n = 0;
         for (long s : sizes) n += s;
-        TrainingPlan plan = plan(settings, n);
+        TrainingPlan plan = planFor(fixedPlan, settings, n);
         LearningRateSchedule schedule = schedule(plan, options.schedule());
         Objective objective = Objective.of(model, settings, options);
         List<ParameterGroup> groups = objective.groups();

@@ -13,6 +13,7 @@ import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.job.TrainingInputs;
 import dev.steepest.spark.output.RunDirectory;
+import dev.steepest.spark.spec.TrainingSpec;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -99,13 +100,14 @@ public final class Main {
                 Checkpointing.checkNewRun(cfg, outDir, overwrite, hadoopConf(cfg.sparkSettings()));
             }
             checkInputsExist(cfg);
+            TrainingSpec spec = TrainingSpec.of(cfg); // the whole spec, checked before Spark starts
 
             spark = SparkSessions.create(cfg);
             SparkSession session = spark;
             signals.beforeTraining(() -> session.sparkContext().cancelAllJobs());
             if (signals.received() != null) return stoppedBeforeTraining(signals, err);
             dir = RunDirectory.open(outDir, overwrite, spark.sparkContext().hadoopConfiguration());
-            TrainJob.Outcome outcome = TrainJob.run(spark, cfg, TrainingInputs.FILES, dir, out, start,
+            TrainJob.Outcome outcome = TrainJob.run(spark, spec, TrainingInputs.FILES, dir, out, start,
                     List.of(signals.listener()), resumed);
             if (cli.report() && !dir.local()) { // written with the outputs: report reads local directories
                 String name = new org.apache.hadoop.fs.Path(dir.target()).getName();

@@ -1,7 +1,5 @@
 package dev.steepest.spark.config;
 
-import dev.steepest.core.optim.LrScaling;
-import dev.steepest.core.train.TrainingSettings;
 import dev.steepest.spark.InputError;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +23,7 @@ public final class JobConfig {
         require("model.type");
         format();
         OptimizerOptions.check(this);
-        boolean mlp = "mlp".equals(string("model.type"));
+        boolean mlp = modelType() == ModelType.MLP;
         for (String k : List.of("model.hidden", "model.activation", "model.head")) {
             if (!mlp && isExplicit(k)) throw new InputError(k + ": only applies to model.type = mlp");
         }
@@ -141,7 +139,17 @@ public final class JobConfig {
         return (List<String>) values.get(key);
     }
     public String weightColumn() { return string("data.weight"); }
-    public String modelType() { return string("model.type"); }
+    public ModelType modelType() { return ModelType.of(string("model.type")); }
+
+    /** optimizer.name's declaration. */
+    public OptimizerKind optimizer() {
+        return OptimizerKind.of(string("optimizer.name"));
+    }
+
+    /** schedule.name's declaration. */
+    public ScheduleKind schedule() {
+        return ScheduleKind.of(string("schedule.name"));
+    }
 
     /** data.format, or the one the extension of data.train names (after .gz / .bz2). */
     public String format() {
@@ -154,28 +162,14 @@ public final class JobConfig {
                 + "' from its extension; set data.format to csv, parquet or libsvm");
     }
 
-    /** The batch size; {@link TrainingSettings#FULL_BATCH} for 'full'. */
-    public long batchSize() {
-        String b = string("train.batch-size");
-        return "full".equals(b) ? TrainingSettings.FULL_BATCH : Long.parseLong(b);
+    /** train.batch-size = full: every row in every step (batch gradient descent). */
+    public boolean fullBatch() {
+        return "full".equals(string("train.batch-size"));
     }
 
     /** train.epochs, except that setting only train.max-iterations lifts the default epoch limit. */
     public int epochs() {
         if (has("train.max-iterations") && !isExplicit("train.epochs")) return 0;
         return (int) Math.min(Integer.MAX_VALUE, longValue("train.epochs"));
-    }
-
-    private double tolerance(String key) {
-        return has(key) ? doubleValue(key) : Double.NaN;
-    }
-
-    public TrainingSettings trainingSettings() {
-        return new TrainingSettings(batchSize(), epochs(),
-                has("train.max-iterations") ? longValue("train.max-iterations") : 0L,
-                longValue("train.seed"), doubleValue("optimizer.lr"), LrScaling.parse(string("train.lr-scaling")),
-                longValue("train.reference-batch-size"), doubleValue("train.warmup-epochs"),
-                doubleValue("regularization.l2"), tolerance("train.tolerance.loss-change"),
-                tolerance("train.tolerance.gradient-norm"), tolerance("train.tolerance.parameter-change"));
     }
 }

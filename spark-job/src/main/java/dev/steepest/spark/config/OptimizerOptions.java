@@ -6,50 +6,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which {@code optimizer.*} keys each optimizer takes, and their defaults — PyTorch's where PyTorch has the
- * optimizer (torch.optim.SGD, Adagrad, RMSprop, Adam, AdamW), the papers' otherwise (LARS: You et al. 2017;
- * LAMB: You et al. 2019). A key that does not apply to the chosen optimizer is an input error, so a typo'd
- * setup does not silently train with defaults.
+ * The {@code optimizer.*} checks, from the declarations of {@link OptimizerKind}: a key that does not apply to the
+ * chosen optimizer is an input error, so a typo'd setup does not silently train with defaults; and the impossible
+ * combinations (L-BFGS, L1, the Armijo line search). Each key's value is the config's, else the optimizer's default.
  */
 public final class OptimizerOptions {
-    public static final List<String> NAMES =
-            List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lars", "lamb", "lbfgs");
-
-    private static final Map<String, Map<String, Object>> DEFAULTS = new LinkedHashMap<>();
-
-    static {
-        Map<String, Object> sgd = defaults("optimizer.momentum", 0.0, "optimizer.dampening", 0.0,
-                "optimizer.nesterov", false, "optimizer.weight-decay", 0.0);
-        DEFAULTS.put("sgd", sgd);
-        DEFAULTS.put("momentum", with(sgd, "optimizer.momentum", 0.9));
-        DEFAULTS.put("nesterov", with(with(sgd, "optimizer.momentum", 0.9), "optimizer.nesterov", true));
-        DEFAULTS.put("adagrad", defaults("optimizer.lr-decay", 0.0, "optimizer.initial-accumulator", 0.0,
-                "optimizer.eps", 1e-10, "optimizer.weight-decay", 0.0));
-        DEFAULTS.put("rmsprop", defaults("optimizer.alpha", 0.99, "optimizer.eps", 1e-8, "optimizer.centered", false,
-                "optimizer.momentum", 0.0, "optimizer.weight-decay", 0.0));
-        Map<String, Object> adam = defaults("optimizer.beta1", 0.9, "optimizer.beta2", 0.999, "optimizer.eps", 1e-8,
-                "optimizer.amsgrad", false, "optimizer.weight-decay", 0.0);
-        DEFAULTS.put("adam", adam);
-        DEFAULTS.put("adamw", with(adam, "optimizer.weight-decay", 0.01));
-        DEFAULTS.put("lars", defaults("optimizer.momentum", 0.9, "optimizer.weight-decay", 0.0,
-                "optimizer.trust-coefficient", 0.001, "optimizer.exclude-biases", true));
-        DEFAULTS.put("lamb", defaults("optimizer.beta1", 0.9, "optimizer.beta2", 0.999, "optimizer.eps", 1e-6,
-                "optimizer.weight-decay", 0.0, "optimizer.exclude-biases", true));
-        DEFAULTS.put("lbfgs", defaults("optimizer.history", 10L));
-    }
+    /** The optimizer names, in declaration order ({@link OptimizerKind}). */
+    public static final List<String> NAMES = OptimizerKind.names();
 
     private OptimizerOptions() {
     }
 
     /** The defaults of {@code name}'s keys (for the README and model.json). */
     public static Map<String, Object> defaults(String name) {
-        return DEFAULTS.get(name);
+        return OptimizerKind.of(name).takes();
     }
 
     /** Rejects optimizer keys the chosen optimizer does not take, and impossible combinations. */
     static void check(JobConfig cfg) {
         String name = cfg.string("optimizer.name");
-        Map<String, Object> takes = DEFAULTS.get(name);
+        Map<String, Object> takes = cfg.optimizer().takes();
         for (String key : ConfigSchema.keys().keySet()) {
             if (key.startsWith("optimizer.") && !key.equals("optimizer.name") && !key.equals("optimizer.lr")
                     && cfg.isExplicit(key) && !takes.containsKey(key)) {
@@ -77,7 +53,7 @@ public final class OptimizerOptions {
             throw new InputError("train.batch-size: optimizer.name = lbfgs needs train.batch-size = full (it "
                     + "minimizes the objective over every row); for mini-batches use sgd or adam");
         }
-        if ("hinge".equals(cfg.modelType())) {
+        if (cfg.modelType() == ModelType.HINGE) {
             throw new InputError("optimizer.name: lbfgs needs a differentiable loss, and model.type = hinge is not; "
                     + "use sgd, or model.type = logistic");
         }
@@ -178,39 +154,28 @@ public final class OptimizerOptions {
 
     /** Whether the chosen optimizer takes {@code key}. */
     public static boolean takes(JobConfig cfg, String key) {
-        return DEFAULTS.get(cfg.string("optimizer.name")).containsKey(key);
+        return cfg.optimizer().takes().containsKey(key);
     }
 
     /** The value of a numeric optimizer key: the config's, else the chosen optimizer's default. */
     public static double number(JobConfig cfg, String key) {
         if (cfg.has(key)) return cfg.doubleValue(key);
-        return ((Number) DEFAULTS.get(cfg.string("optimizer.name")).get(key)).doubleValue();
+        return ((Number) cfg.optimizer().takes().get(key)).doubleValue();
     }
 
     public static boolean bool(JobConfig cfg, String key) {
         if (cfg.has(key)) return cfg.bool(key);
-        return (Boolean) DEFAULTS.get(cfg.string("optimizer.name")).get(key);
+        return (Boolean) cfg.optimizer().takes().get(key);
     }
 
     /** Every option of the chosen optimizer with its resolved value. */
     static Map<String, Object> resolved(JobConfig cfg) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String key : DEFAULTS.get(cfg.string("optimizer.name")).keySet()) {
-            Object def = DEFAULTS.get(cfg.string("optimizer.name")).get(key);
+        for (String key : cfg.optimizer().takes().keySet()) {
+            Object def = cfg.optimizer().takes().get(key);
             out.put(key, def instanceof Boolean ? (Object) bool(cfg, key) : (Object) number(cfg, key));
         }
         return out;
     }
 
-    private static Map<String, Object> defaults(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
-    }
-
-    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
-        Map<String, Object> m = new LinkedHashMap<>(base);
-        m.put(key, value);
-        return m;
-    }
 }

@@ -66,7 +66,7 @@ final class DirectBlocks {
                 while (it.hasNext()) mine.add(it.next()._2());
                 Map<String, Long> before = new TreeMap<>();
                 for (PackedRows pr : mine) pr.skipped.forEach((k, v) -> before.merge(k, v, Long::sum));
-                BlockAssembler.PartitionBlock b = BlockAssembler.build(PackedRows.rows(mine), plan);
+                BlockAssembler.PartitionBlock b = BlockAssembler.build(mine, plan);
                 before.forEach((k, v) -> b.summary().skipped.merge(k, v, Long::sum));
                 return List.of(b).iterator();
             }, true);

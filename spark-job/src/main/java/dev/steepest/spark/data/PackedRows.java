@@ -138,6 +138,18 @@ public final class PackedRows implements Serializable {
         return kind[i] == SPARSE;
     }
 
+    /** Whether row i has a feature vector (every good record has one). */
+    boolean hasFeatures(int i) {
+        return kind[i] != NONE;
+    }
+
+    /** The packs in source order, as {@link #rows} reads them. */
+    static List<PackedRows> inSourceOrder(List<PackedRows> packs) {
+        List<PackedRows> sorted = new ArrayList<>(packs);
+        sorted.sort((a, b) -> Integer.compare(a.source, b.source));
+        return sorted;
+    }
+
     /** The k-th stored value (of all rows). */
     double value(int k) {
         return smallValues != null ? smallValues[k] & 0xff : values[k];
@@ -195,8 +207,7 @@ public final class PackedRows implements Serializable {
 
     /** The rows of {@code packs}, in source order and, within a source, in their order. */
     static Iterator<Row> rows(List<PackedRows> packs) {
-        List<PackedRows> sorted = new ArrayList<>(packs);
-        sorted.sort((a, b) -> Integer.compare(a.source, b.source));
+        List<PackedRows> sorted = inSourceOrder(packs);
         return new Iterator<>() {
             private int pack;
             private int row;

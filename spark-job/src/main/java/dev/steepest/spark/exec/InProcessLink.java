@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
  * over in memory, so a step copies and serializes nothing (over TCP, the Fashion-MNIST MLP's 1.9 MB of parameters
  * go out and its 1.9 MB gradient comes back per task and step).
  *
- * <p>The driver registers one link per partition under the session's token before starting the tasks; a task
+ * <p>The driver registers one link per task under the session's token before starting the tasks; a task
  * that finds its token in {@link #REGISTRY} is in the driver's JVM and attaches here instead of connecting.
  * Parameters are shared, not copied: tasks read them only while the driver waits for their partial sums.
  */
@@ -23,24 +23,28 @@ final class InProcessLink implements ResidentLink.DriverEnd, ResidentLink.TaskEn
     /** The links of the running sessions of this JVM, by the session token's high half. */
     static final ConcurrentHashMap<Long, Session> REGISTRY = new ConcurrentHashMap<>();
 
-    /** One session's links, one per partition, and the token's other half. */
+    /** One session's links, one per task, and the token's other half. */
     record Session(long tokenLow, InProcessLink[] links) {
     }
 
     private static final Object FAILED = new Object();
 
     private final BlockingQueue<Command> commands = new ArrayBlockingQueue<>(2);
-    private final BlockingQueue<Object> replies = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<Object> replies;
     private final BooleanSupplier tasksGone;
     private volatile String failure;
     private volatile boolean attached;
 
-    /** @param tasksGone true once the Spark job that runs the tasks has ended (so no reply can come any more) */
-    InProcessLink(BooleanSupplier tasksGone) {
+    /**
+     * @param partitions how many partitions the task serves (the partial sums of one command)
+     * @param tasksGone  true once the Spark job that runs the tasks has ended (so no reply can come any more)
+     */
+    InProcessLink(int partitions, BooleanSupplier tasksGone) {
+        this.replies = new ArrayBlockingQueue<>(partitions + 1);
         this.tasksGone = tasksGone;
     }
 
-    /** Called by a task: this link is now served by it, unless another attempt of the partition came first. */
+    /** Called by a task: this link is now served by it, unless another attempt of the task came first. */
     synchronized boolean attach() {
         if (attached) return false;
         attached = true;

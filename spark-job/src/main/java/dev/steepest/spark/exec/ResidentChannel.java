@@ -22,12 +22,13 @@ import java.nio.ByteOrder;
  * driver's merge gives what the one-job-per-step path gives.
  *
  * <pre>
- * task -> driver, once:   long tokenHigh, long tokenLow, int partition
+ * task -> driver, once:   long tokenHigh, long tokenLow, int task (its index in the session's layout)
  * driver -> task:         byte STOP
  *                       | byte STEP, long seed, long epoch, int P, int[P] offsets, int[P] counts, doubles params
  *                       | byte ALL, doubles params
- * task -> driver:         byte OK, double lossSum, double weightSum, long count, doubles gradientSum
- *                       | byte FAILED, UTF message
+ * task -> driver:         per partition of the task, in order:
+ *                         byte OK, double lossSum, double weightSum, long count, doubles gradientSum
+ *                       | byte FAILED, UTF message (instead of all of them)
  * doubles:                int n, n x 8 bytes
  * </pre>
  *
@@ -71,10 +72,10 @@ final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, Reside
 
     // ------------------------------------------------------------------ task side
 
-    void sendHello(long tokenHigh, long tokenLow, int partition) throws IOException {
+    void sendHello(long tokenHigh, long tokenLow, int task) throws IOException {
         out.writeLong(tokenHigh);
         out.writeLong(tokenLow);
-        out.writeInt(partition);
+        out.writeInt(task);
         out.flush();
     }
 

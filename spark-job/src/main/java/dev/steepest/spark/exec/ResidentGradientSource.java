@@ -16,14 +16,16 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The distributed step without a Spark job per step: one Spark job starts one long-running task per partition
- * ({@link ResidentTask}), each task links back to the driver (TCP through a {@link ResidentListener}; under a local
+ * The distributed step without a Spark job per step: one Spark job starts long-running tasks
+ * ({@link ResidentTask}), each serving the partitions whose blocks its executor caches ({@link ResidentLayout}: as
+ * many tasks on an executor as it has task slots, so any number of partitions runs on any number of slots); each
+ * task links back to the driver (TCP through a {@link ResidentListener}; under a local
  * master the tasks run in the driver's JVM and attach in memory, {@link InProcessLink}), and from then on the driver
  * streams steps to the tasks over those links ({@link ResidentSession}). A step costs the kernel and two hand-overs
  * instead of a job's scheduling (7-12 ms here, measured in docs/BENCHMARKS.md), which is what bounded small steps.
  *
  * <p>The tasks run the same {@code PartitionStep} on the same cached blocks with the same plans and parameters,
- * and the driver merges their partial sums in partition order, so a run gives the bits the one-job-per-step
+ * return one partial sum per partition, and the driver merges those in partition order, so a run gives the bits the one-job-per-step
  * {@link SparkGradientSource} and the single-process {@code LocalGradientSource} give (up to the two-level tree
  * that the job path uses above {@code train.tree-aggregate-threshold} partitions).
  *
@@ -55,6 +57,8 @@ public final class ResidentGradientSource implements GradientSource {
 
     private ResidentListener listener;
     private ResidentSession session;
+    private String layout;
+    private Consumer<String> layoutLog = s -> { };
     private volatile int sessionJob = Integer.MAX_VALUE;
     private int sessions;
     private boolean closed;
@@ -155,6 +159,71 @@ public final class ResidentGradientSource implements GradientSource {
         return listener == null ? 0 : listener.dropped();
     }
 
+    /**
+     * The layout of the last start of the tasks in words ({@link ResidentLayout#describe}), or null before the
+     * first step.
+     */
+    public synchronized String layout() {
+        return layout;
+    }
+
+    /** Where a start of the tasks with a layout other than the last one's says so, in one line. */
+    public synchronized void onLayout(Consumer<String> log) {
+        this.layoutLog = log;
+    }
+
+    /** The layout the tasks would get if they started now (from the block locations and the executors' slots). */
+    public String plannedLayout() {
+        return plan(jsc, blocks).describe();
+    }
+
+    /**
+     * The layout for starting the tasks now: the executors that cache each partition's block (Spark's cache
+     * locations), and each live executor's task slots (Spark's status store; in local mode the one executor is
+     * the driver).
+     */
+    static ResidentLayout plan(JavaSparkContext jsc, JavaRDD<Block> blocks) {
+        int parts = blocks.getNumPartitions();
+        java.util.List<java.util.List<String>> holders = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> slots = new java.util.LinkedHashMap<>();
+        int total = 0;
+        try {
+            total = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+            java.util.Map<String, Integer> byId = new java.util.HashMap<>();
+            for (org.apache.spark.status.api.v1.ExecutorSummary e : scala.jdk.javaapi.CollectionConverters.asJava(
+                    jsc.sc().statusStore().executorList(true))) {
+                if (e.isActive() && e.maxTasks() > 0) byId.put(e.id(), e.maxTasks());
+            }
+            for (int p = 0; p < parts; p++) {
+                java.util.List<String> h = new java.util.ArrayList<>();
+                for (org.apache.spark.scheduler.TaskLocation loc : scala.jdk.javaapi.CollectionConverters.asJava(
+                        jsc.sc().getPreferredLocs(blocks.rdd(), p))) {
+                    if (loc instanceof org.apache.spark.scheduler.ExecutorCacheTaskLocation c
+                            && byId.containsKey(c.executorId())) {
+                        h.add(c.toString());
+                        slots.putIfAbsent(c.toString(), byId.get(c.executorId()));
+                    }
+                }
+                holders.add(h);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // internal APIs of Spark's: if they moved, consecutive partitions over the slots (or one task)
+            holders.clear();
+            slots.clear();
+        }
+        return ResidentLayout.plan(parts, holders, orderedByExecutor(slots), total);
+    }
+
+    /** Executors in the order of their ids (numeric where they are), so that layouts do not depend on map order. */
+    private static java.util.Map<String, Integer> orderedByExecutor(java.util.Map<String, Integer> slots) {
+        java.util.List<String> keys = new java.util.ArrayList<>(slots.keySet());
+        keys.sort(java.util.Comparator.comparing((String k) -> ResidentLayout.executorId(k).length())
+                .thenComparing(ResidentLayout::executorId).thenComparing(k -> k));
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (String k : keys) out.put(k, slots.get(k));
+        return out;
+    }
+
     /** How many times tasks were started (one per stretch of steps between other jobs). */
     public synchronized int sessions() {
         return sessions;
@@ -200,10 +269,14 @@ public final class ResidentGradientSource implements GradientSource {
                 listener = new ResidentListener(bindAddress, port, link == LinkSecurity.Link.TCP_AES_GCM
                         ? LinkSecurity.sparkSecret() : null, ResidentSession.limits(model, sizes.length), connectMillis);
             }
-            session = ResidentSession.start(jsc, blocks, model, listener, driverHost,
+            ResidentLayout planned = plan(jsc, blocks);
+            session = ResidentSession.start(jsc, blocks, planned, model, listener, driverHost,
                     link == LinkSecurity.Link.TCP_AES_GCM, connectMillis, watch);
             sessionJob = session.jobId();
             sessions++;
+            String described = planned.describe();
+            if (layout != null && !layout.equals(described)) layoutLog.accept("resident tasks now: " + described);
+            layout = described;
         }
         return session;
     }

@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The driver's TCP endpoint for resident tasks (executors in their own JVMs). It listens only where the driver's
  * own RPC binds, accepts on a thread of its own for as long as the source lives, and reads each connection's hello
- * (the handshake of a secured link, then token and partition) on a thread of that connection with its own
+ * (the handshake of a secured link, then token and task index) on a thread of that connection with its own
  * deadline: a client that sends nothing, garbage or a wrong token is dropped after at most that deadline and holds
  * up nobody else. At most {@value #MAX_PENDING} hellos are read at once (each holds two 64 KiB buffers); further
  * connections are closed at once until one ends, which bounds what strangers can make the driver allocate.
  *
- * <p>A hello that names the current {@link Admission}'s token and a partition not yet connected becomes that
- * partition's link; any other is dropped (a stranger, a task of an earlier start, a second attempt of a task).
+ * <p>A hello that names the current {@link Admission}'s token and a task not yet connected becomes that
+ * task's link; any other is dropped (a stranger, a task of an earlier start, a second attempt of a task).
  */
 final class ResidentListener implements Closeable {
     static final int MAX_PENDING = 64;
@@ -140,7 +140,7 @@ final class ResidentListener implements Closeable {
         deadlines.shutdownNow();
     }
 
-    /** One start of the tasks: its token, and a link per partition as the tasks' hellos arrive. */
+    /** One start of the tasks: its token, and a link per task as the tasks' hellos arrive. */
     static final class Admission {
         private final long tokenHigh;
         private final long tokenLow;
@@ -148,16 +148,16 @@ final class ResidentListener implements Closeable {
         private int connected;
         private boolean abandoned;
 
-        Admission(long tokenHigh, long tokenLow, int partitions) {
+        Admission(long tokenHigh, long tokenLow, int tasks) {
             this.tokenHigh = tokenHigh;
             this.tokenLow = tokenLow;
-            this.links = new ResidentLink.DriverEnd[partitions];
+            this.links = new ResidentLink.DriverEnd[tasks];
         }
 
-        synchronized boolean offer(long high, long low, int partition, ResidentChannel c) {
+        synchronized boolean offer(long high, long low, int task, ResidentChannel c) {
             boolean token = ((high ^ tokenHigh) | (low ^ tokenLow)) == 0; // no early exit on the first wrong bit
-            if (abandoned || !token || partition < 0 || partition >= links.length || links[partition] != null) return false;
-            links[partition] = c;
+            if (abandoned || !token || task < 0 || task >= links.length || links[task] != null) return false;
+            links[task] = c;
             connected++;
             notifyAll();
             return true;
@@ -167,7 +167,7 @@ final class ResidentListener implements Closeable {
             return connected;
         }
 
-        /** Waits up to {@code millis} for a change; true when every partition is connected. */
+        /** Waits up to {@code millis} for a change; true when every task is connected. */
         synchronized boolean await(long millis) throws InterruptedException {
             if (connected < links.length && millis > 0) wait(millis);
             return connected == links.length;

@@ -17,9 +17,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The driver's side of one start of the resident tasks: the Spark job that runs one {@link ResidentTask} per
- * partition, a link to each, and the steps sent over them. A step sends the command to every task, then reads the
- * partials (the tasks compute meanwhile) and merges them in partition order.
+ * The driver's side of one start of the resident tasks: the Spark job that runs one {@link ResidentTask} per task of
+ * a {@link ResidentLayout} (over {@link ResidentGroups}, so each task holds the blocks of its partitions), a link to
+ * each, and the steps sent over them. A step sends the command to every task, then reads one partial per partition
+ * (the tasks compute meanwhile) and merges them in partition order, whatever the layout.
  */
 final class ResidentSession {
     /** How long a broken link waits for Spark to say why the task ended. */
@@ -29,17 +30,19 @@ final class ResidentSession {
     private final JavaFutureAction<Void> job;
     private final int jobId;
     private final ResidentLink.DriverEnd[] links;
+    private final ResidentLayout layout;
     private final Accumulator[] partials;
     private final int numParameters;
     private final long tokenHigh;
     private final SparkJobWatch watch;
 
-    private ResidentSession(JavaFutureAction<Void> job, ResidentLink.DriverEnd[] links, int numParameters,
-                            long tokenHigh, SparkJobWatch watch) {
+    private ResidentSession(JavaFutureAction<Void> job, ResidentLink.DriverEnd[] links, ResidentLayout layout,
+                            int numParameters, long tokenHigh, SparkJobWatch watch) {
         this.job = job;
         this.jobId = job.jobIds().isEmpty() ? -1 : job.jobIds().get(0);
         this.links = links;
-        this.partials = new Accumulator[links.length];
+        this.layout = layout;
+        this.partials = new Accumulator[layout.numPartitions()];
         this.numParameters = numParameters;
         this.tokenHigh = tokenHigh;
         this.watch = watch;
@@ -49,21 +52,24 @@ final class ResidentSession {
      * Starts the tasks and waits until each is linked: in memory when {@code listener} is null (a local master,
      * whose tasks run in this JVM), else through the listener's hellos.
      */
-    static ResidentSession start(JavaSparkContext jsc, JavaRDD<Block> blocks, Model model, ResidentListener listener,
-                                 String driverHost, boolean secured, int connectMillis, SparkJobWatch watch)
-            throws IOException {
+    static ResidentSession start(JavaSparkContext jsc, JavaRDD<Block> blocks, ResidentLayout layout, Model model,
+                                 ResidentListener listener, String driverHost, boolean secured, int connectMillis,
+                                 SparkJobWatch watch) throws IOException {
         long tokenHigh = RANDOM.nextLong();
         long tokenLow = RANDOM.nextLong();
         int parts = blocks.getNumPartitions();
+        int tasks = layout.numTasks();
         JavaFutureAction<?>[] jobRef = new JavaFutureAction<?>[1];
         InProcessLink[] inProcess = null;
         ResidentListener.Admission admission = null;
         if (listener == null) {
-            inProcess = new InProcessLink[parts];
-            for (int p = 0; p < parts; p++) inProcess[p] = new InProcessLink(() -> jobRef[0].isDone());
+            inProcess = new InProcessLink[tasks];
+            for (int t = 0; t < tasks; t++) {
+                inProcess[t] = new InProcessLink(layout.tasks[t].length, () -> jobRef[0].isDone());
+            }
             InProcessLink.REGISTRY.put(tokenHigh, new InProcessLink.Session(tokenLow, inProcess));
         } else {
-            admission = new ResidentListener.Admission(tokenHigh, tokenLow, parts);
+            admission = new ResidentListener.Admission(tokenHigh, tokenLow, tasks);
             listener.admit(admission);
         }
         ResidentTask.Target target = new ResidentTask.Target(driverHost, listener == null ? -1
@@ -73,20 +79,21 @@ final class ResidentSession {
         jsc.setLocalProperty(SparkJobWatch.PROPERTY, "true");
         JavaFutureAction<Void> job;
         try {
-            job = blocks.foreachPartitionAsync(ResidentTask.function(target, model));
+            job = new JavaRDD<>(new ResidentGroups(blocks.rdd(), layout), blocks.classTag())
+                    .foreachPartitionAsync(ResidentTask.function(target, model, layout.tasks));
             jobRef[0] = job;
         } finally {
             jsc.setLocalProperty("spark.job.description", previous);
             jsc.setLocalProperty(SparkJobWatch.PROPERTY, null);
         }
-        ResidentLink.DriverEnd[] links = new ResidentLink.DriverEnd[parts];
+        ResidentLink.DriverEnd[] links = new ResidentLink.DriverEnd[tasks];
         try {
             if (inProcess != null) {
                 awaitAttached(inProcess, connectMillis, job);
-                System.arraycopy(inProcess, 0, links, 0, parts);
+                System.arraycopy(inProcess, 0, links, 0, tasks);
             } else {
                 awaitConnected(admission, listener, connectMillis, job);
-                System.arraycopy(admission.links(), 0, links, 0, parts);
+                System.arraycopy(admission.links(), 0, links, 0, tasks);
                 listener.closeAdmission(admission);
             }
         } catch (IOException | RuntimeException e) {
@@ -99,7 +106,7 @@ final class ResidentSession {
             if (inProcess != null) for (InProcessLink l : inProcess) l.close();
             throw e;
         }
-        return new ResidentSession(job, links, model.numParameters(), tokenHigh, watch);
+        return new ResidentSession(job, links, layout, model.numParameters(), tokenHigh, watch);
     }
 
     static ResidentChannel.Limits limits(Model model, int partitions) {
@@ -114,7 +121,7 @@ final class ResidentSession {
             for (InProcessLink l : links) if (l.attached()) attached++;
             if (attached == links.length) return;
             if (System.nanoTime() > deadline) {
-                throw new IOException("only " + attached + " of " + links.length + " partitions' tasks started "
+                throw new IOException("only " + attached + " of " + links.length + " resident tasks started "
                         + "within " + connectMillis / 1000.0 + " s");
             }
             if (job.isDone()) throw new IOException("the resident tasks ended before starting: " + cause(job));
@@ -129,7 +136,7 @@ final class ResidentSession {
             while (!admission.await(Math.min(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
                 if (System.nanoTime() >= deadline) {
                     throw new IOException("only " + admission.connected() + " of " + admission.links().length
-                            + " partitions' tasks connected to the driver at " + listener.address() + " within "
+                            + " resident tasks connected to the driver at " + listener.address() + " within "
                             + connectMillis / 1000.0 + " s");
                 }
                 if (job.isDone()) throw new IOException("the resident tasks ended before connecting: " + cause(job));
@@ -153,32 +160,41 @@ final class ResidentSession {
         return run(new ResidentLink.Command(ResidentLink.Command.ALL, null, params));
     }
 
+    /** The layout the tasks of this start serve. */
+    ResidentLayout layout() {
+        return layout;
+    }
+
     private Accumulator run(ResidentLink.Command command) throws IOException {
-        int p = 0;
+        int t = 0;
         try {
-            for (; p < links.length; p++) links[p].send(command);
-            for (p = 0; p < links.length; p++) partials[p] = links[p].receive();
+            for (; t < links.length; t++) links[t].send(command);
+            for (t = 0; t < links.length; t++) {
+                for (int p : layout.tasks[t]) partials[p] = links[t].receive();
+            }
             return PartitionStep.mergeInOrder(partials, numParameters);
         } catch (IOException e) {
-            throw explained(p, e);
+            throw explained(t, e);
         }
     }
 
-    /** Why the link of {@code partition} broke, with Spark's reason for the task's end where Spark gives one. */
-    private IOException explained(int partition, IOException e) {
+    /** Why the link of {@code task} broke, with Spark's reason for the task's end where Spark gives one. */
+    private IOException explained(int task, IOException e) {
         if (e instanceof ResidentLink.TaskFailed) {
             return new IOException("a resident task failed: " + e.getMessage(), e);
         }
         String link = e instanceof EOFException ? "its connection closed" : FallbackGradientSource.message(e);
         String spark = null;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXPLAIN_MILLIS);
-        while (watch != null && (spark = watch.failure(jobId, partition)) == null && !job.isDone()
+        while (watch != null && (spark = watch.failure(jobId, task)) == null && !job.isDone()
                 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000);
         }
-        if (spark == null && watch != null) spark = watch.failure(jobId, partition);
+        if (spark == null && watch != null) spark = watch.failure(jobId, task);
         if (spark == null && job.isDone()) spark = cause(job);
-        return new IOException("lost the resident task of partition " + partition + ": " + link
+        int[] served = layout.tasks[task];
+        return new IOException("lost the resident task of partition" + (served.length == 1 ? " " : "s ")
+                + ResidentLayout.ranges(served) + ": " + link
                 + (spark == null ? " (Spark reports no task failure yet)" : "; Spark: " + spark), e);
     }
 

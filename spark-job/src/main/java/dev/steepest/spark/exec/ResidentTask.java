@@ -12,10 +12,12 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.VoidFunction;
 
 /**
- * The executor's side of resident steps: the function a resident task runs. It attaches to its link (in memory
- * when the task runs in the driver's JVM, else over TCP, through {@link LinkSecurity}'s handshake) and then loops:
- * read a command, run the partition kernel on the task's cached block, send back the partial sums, until the
- * driver says stop or goes away.
+ * The executor's side of resident steps: the function a resident task runs. A task serves the partitions its
+ * {@link ResidentLayout} gives it (the blocks of its executor, read once when it starts). It attaches to its link
+ * (in memory when the task runs in the driver's JVM, else over TCP, through {@link LinkSecurity}'s handshake) and
+ * then loops: read a command, run the partition kernel on each of its blocks, send back one partial sum per
+ * partition (in the layout's order, after all are computed, so a driver busy reading another task's replies never
+ * holds up this task's kernels), until the driver says stop or goes away.
  *
  * <p>Everything here is static so that the task closure captures only what {@link #function} names, never the
  * driver's source.
@@ -29,23 +31,26 @@ final class ResidentTask {
                   ResidentChannel.Limits limits) implements java.io.Serializable {
     }
 
-    static VoidFunction<Iterator<Block>> function(Target target, Model model) {
+    /** The function of the job over {@link ResidentGroups}: task {@code t} serves {@code layout[t]}. */
+    static VoidFunction<Iterator<Block>> function(Target target, Model model, int[][] layout) {
         return it -> {
-            int partition = TaskContext.getPartitionId();
-            Block block = it.next();
+            int task = TaskContext.getPartitionId();
+            int[] partitions = layout[task];
+            Block[] blocks = new Block[partitions.length];
+            for (int i = 0; i < blocks.length; i++) blocks[i] = it.next();
             InProcessLink.Session local = InProcessLink.REGISTRY.get(target.tokenHigh());
             if (local != null && local.tokenLow() == target.tokenLow()) {
-                InProcessLink link = local.links()[partition];
-                if (link.attach()) serve(link, model, partition, block);
+                InProcessLink link = local.links()[task];
+                if (link.attach()) serve(link, model, partitions, blocks);
                 return;
             }
-            try (ResidentChannel c = connect(target, partition)) {
-                serve(c, model, partition, block);
+            try (ResidentChannel c = connect(target, task)) {
+                serve(c, model, partitions, blocks);
             }
         };
     }
 
-    private static ResidentChannel connect(Target target, int partition) throws IOException {
+    private static ResidentChannel connect(Target target, int task) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(target.host(), target.port()), target.connectMillis());
@@ -53,7 +58,7 @@ final class ResidentTask {
             ResidentChannel c = target.secured()
                     ? LinkSecurity.clientHandshake(socket, LinkSecurity.sparkSecret(), target.limits())
                     : ResidentChannel.plain(socket, target.limits());
-            c.sendHello(target.tokenHigh(), target.tokenLow(), partition);
+            c.sendHello(target.tokenHigh(), target.tokenLow(), task);
             socket.setSoTimeout(0); // then steps may be minutes apart (evaluations)
             return c;
         } catch (IOException | RuntimeException e) {
@@ -62,22 +67,25 @@ final class ResidentTask {
         }
     }
 
-    /** A task's loop: one partial sum per command, until STOP or the driver goes away. */
-    static void serve(ResidentLink.TaskEnd link, Model model, int partition, Block block) throws IOException {
+    /** A task's loop: one partial sum per partition and command, until STOP or the driver goes away. */
+    static void serve(ResidentLink.TaskEnd link, Model model, int[] partitions, Block[] blocks) throws IOException {
         double[] params = null;
+        Accumulator[] acc = new Accumulator[partitions.length];
         while (true) {
             ResidentLink.Command command = link.next(params);
             if (command.op() == ResidentLink.Command.STOP) return;
             params = command.params();
-            Accumulator acc;
             try {
-                acc = command.plan() != null ? PartitionStep.run(model, block, partition, command.plan(), params)
-                        : PartitionStep.runAll(model, block, params);
+                for (int i = 0; i < partitions.length; i++) {
+                    acc[i] = command.plan() != null
+                            ? PartitionStep.run(model, blocks[i], partitions[i], command.plan(), params)
+                            : PartitionStep.runAll(model, blocks[i], params);
+                }
             } catch (RuntimeException | Error e) {
                 link.fail(e.toString());
                 throw e;
             }
-            link.reply(acc);
+            for (Accumulator a : acc) link.reply(a);
         }
     }
 }

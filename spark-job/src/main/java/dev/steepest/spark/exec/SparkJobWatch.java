@@ -46,9 +46,10 @@ final class SparkJobWatch extends SparkListener {
         }
     }
 
-    /** Spark's reason for the failure of the resident task of {@code partition} in job {@code jobId}, or null. */
-    String failure(int jobId, int partition) {
-        return failures.get(key(jobId, partition));
+    /** Spark's reason for the failure of resident task {@code task} (its index in the job) in job {@code jobId},
+     *  or null. */
+    String failure(int jobId, int task) {
+        return failures.get(key(jobId, task));
     }
 
     private static long key(int job, int partition) {

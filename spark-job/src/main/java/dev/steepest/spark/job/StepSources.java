@@ -48,13 +48,15 @@ public final class StepSources {
     }
 
     /**
-     * {@code jobs} and {@code resident} are taken as said; {@code auto} is resident when every partition can hold a
-     * task slot at once (resident tasks that cannot all run would only wait for the connect timeout), dynamic
+     * {@code jobs} and {@code resident} are taken as said; {@code auto} is resident for any number of partitions
+     * (a resident task serves several partitions when there are more partitions than task slots), when dynamic
      * allocation is off (it may take the executors away that the resident tasks run on), and, with executors in
-     * their own JVMs, the driver's traffic per step (the parameters to every task, a gradient back from each) is at
-     * most {@code train.resident.max-step-bytes}: above that, one job per step spreads the parameters by broadcast.
-     * Either way, a resident choice becomes one job per step where Spark's security settings allow no resident
-     * link ({@link ResidentGradientSource#linkRefusal}); the reason says so.
+     * their own JVMs, the driver's traffic per step (a gradient back for every partition) is at most
+     * {@code train.resident.max-step-bytes}: above that, one job per step spreads the parameters by broadcast.
+     * Before it counts the task slots (for the run log) it waits for executors to register as Spark's own
+     * scheduler does ({@link #awaitExecutors}). Either way, a resident choice becomes one job per step where
+     * Spark's security settings allow no resident link ({@link ResidentGradientSource#linkRefusal}); the reason
+     * says so.
      */
     public static Choice choose(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
         Choice c = chooseMode(cfg, jsc, partitions, numParameters);
@@ -65,22 +67,61 @@ public final class StepSources {
     /** The choice before Spark's security settings have their say ({@link ResidentGradientSource#linkRefusal}). */
     private static Choice chooseMode(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
         String mode = cfg.string("train.step-mode");
-        if (!"auto".equals(mode)) return new Choice("resident".equals(mode), "train.step-mode = " + mode);
+        if ("jobs".equals(mode)) return new Choice(false, "train.step-mode = jobs");
+        if (!"auto".equals(mode)) return new Choice(true, "train.step-mode = " + mode + awaitExecutors(jsc));
         SparkConf conf = jsc.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return new Choice(false, "auto: dynamic allocation is on");
         }
+        String waited = awaitExecutors(jsc);
         int slots = taskSlots(jsc);
-        if (partitions > slots) {
-            return new Choice(false, "auto: " + partitions + " partitions > " + slots + " task slots");
-        }
         long stepBytes = 8L * numParameters * partitions;
         long maxStepBytes = cfg.longValue("train.resident.max-step-bytes");
         if (!jsc.isLocal() && stepBytes > maxStepBytes) {
             return new Choice(false, "auto: " + partitions + " partitions x " + numParameters + " parameters = "
                     + stepBytes + " bytes a step > train.resident.max-step-bytes " + maxStepBytes);
         }
-        return new Choice(true, "auto: " + partitions + " partitions, " + slots + " task slots");
+        return new Choice(true, "auto: " + partitions + " partitions, " + slots + " task slots" + waited);
+    }
+
+    /**
+     * Waits until Spark's scheduler backend counts enough executors registered: the share of the expected
+     * resources {@code spark.scheduler.minRegisteredResourcesRatio} says, or until
+     * {@code spark.scheduler.maxRegisteredResourcesWaitingTime} has passed since the backend started (Spark's own
+     * rule, {@code SchedulerBackend.isReady}, which Spark applies once when the context starts; here it is asked
+     * again before the slots are counted). Returns what it waited, for the run log ("" when it did not wait).
+     */
+    static String awaitExecutors(JavaSparkContext jsc) {
+        long maxMillis = jsc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s");
+        java.util.function.BooleanSupplier ready;
+        try {
+            org.apache.spark.scheduler.SchedulerBackend backend = jsc.sc().schedulerBackend();
+            ready = backend::isReady;
+        } catch (RuntimeException | LinkageError e) {
+            return ""; // an internal API of Spark's: if it moved, count the slots as they are
+        }
+        return awaitReady(ready, maxMillis, jsc.getConf().get("spark.scheduler.minRegisteredResourcesRatio", null));
+    }
+
+    /** {@link #awaitExecutors} on any readiness test, polled every 50 ms for at most {@code maxMillis}. */
+    static String awaitReady(java.util.function.BooleanSupplier ready, long maxMillis, String ratio) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        boolean was = ready.getAsBoolean();
+        boolean is = was;
+        while (!is && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            is = ready.getAsBoolean();
+        }
+        if (was) return "";
+        return String.format(java.util.Locale.ROOT, " (after %.1f s waiting for executors to register%s%s)",
+                (System.nanoTime() - t0) / 1e9, ratio == null ? "" : ", spark.scheduler.minRegisteredResourcesRatio = "
+                        + ratio, is ? "" : "; gave up at spark.scheduler.maxRegisteredResourcesWaitingTime");
     }
 
     /** Tasks the application's executors can run at once now (what Spark's barrier scheduling checks). */
@@ -128,10 +169,25 @@ public final class StepSources {
             return resident == null ? null : resident.link();
         }
 
+        /**
+         * How the partitions were mapped to resident tasks ({@code 8 partitions on 2 tasks: 0-3 on executor 0,
+         * ...}): the last start's layout, or the planned one before the first step; null without resident tasks.
+         */
+        public String layout() {
+            if (resident == null) return null;
+            String l = resident.layout();
+            return l != null ? l : resident.plannedLayout();
+        }
+
+        /** The layout of the last start of the resident tasks, or null when none started (summary.json). */
+        public String ranLayout() {
+            return resident == null ? null : resident.layout();
+        }
+
         /** One line for the run log. */
         public String describe() {
-            return "steps: " + (resident != null ? "resident tasks, one per partition, streamed by the driver "
-                    + resident.linkDescription() : "one Spark job per step") + " (" + choice.reason() + ")";
+            return "steps: " + (resident != null ? "resident tasks streamed by the driver " + resident.linkDescription()
+                    + ", " + layout() : "one Spark job per step") + " (" + choice.reason() + ")";
         }
 
         /** The fallback warning, if the resident tasks gave way to one job per step. */
@@ -167,6 +223,7 @@ public final class StepSources {
         ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, host,
                 conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
                 (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")));
+        resident.onLayout(console);
         return new Steps(jobs, resident, recovery == null ? resident : recovery.recovering(resident, "resident tasks"),
                 w -> console.accept("warning: " + w), choice);
     }

@@ -30,6 +30,8 @@ import dev.steepest.spark.output.MetricsWriter;
 import dev.steepest.spark.output.TensorBoardWriter;
 import dev.steepest.spark.output.ProgressReporter;
 import dev.steepest.spark.output.RunDirectory;
+import dev.steepest.spark.spec.InputSpec;
+import dev.steepest.spark.spec.TrainingSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,15 +94,31 @@ public final class TrainJob {
                               PrintStream console, long startNanos, List<TrainingListener> extra,
                               dev.steepest.spark.checkpoint.Resumption.Located resumed,
                               java.util.function.UnaryOperator<TrainingOptions> adjust) {
+        return run(spark, TrainingSpec.of(cfg), inputs, out, console, startNanos, extra, resumed, adjust);
+    }
+
+    /** As above, for a spec already built (the CLI and the Estimators build it before Spark starts). */
+    public static Outcome run(SparkSession spark, TrainingSpec spec, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra,
+                              dev.steepest.spark.checkpoint.Resumption.Located resumed) {
+        return run(spark, spec, inputs, out, console, startNanos, extra, resumed, o -> o);
+    }
+
+    /** The run of {@code spec}: every overload ends here. */
+    public static Outcome run(SparkSession spark, TrainingSpec spec, TrainingInputs inputs, RunDirectory out,
+                              PrintStream console, long startNanos, List<TrainingListener> extra,
+                              dev.steepest.spark.checkpoint.Resumption.Located resumed,
+                              java.util.function.UnaryOperator<TrainingOptions> adjust) {
+        JobConfig cfg = spec.config();
+        InputSpec data = spec.data();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String refusal = StepSources.refusal(cfg, jsc.getConf());
         if (refusal != null) throw new InputError(refusal);
-        int maxClasses = RunComponents.maxClasses(cfg);
-        BlockLoader.Options options = DataOptions.of(cfg, maxClasses);
+        BlockLoader.Options options = data.loader();
         WarmStart.Source warm = inputs.initialModel(spark, cfg);
         LoadClock loads = new LoadClock();
-        TrainingData train = watched(spark, cfg, inputs, console, loads, "data.train", cfg.trainPath(),
-                () -> inputs.training(spark, "data.train", cfg.trainPath(), options));
+        TrainingData train = watched(spark, spec, inputs, console, loads, "data.train", data.trainPath(),
+                () -> inputs.training(spark, "data.train", data.trainPath(), options));
         List<TrainingData> cached = new ArrayList<>(List.of(train));
         DataSpec trainSpec = train.spec();
         MetricsWriter metrics = null;
@@ -110,20 +128,21 @@ public final class TrainJob {
         Recovery recovery = new Recovery(spark.sparkContext(), console::println);
         try {
             // the held-out set is read and checked (columns, labels) before training, so its errors cost no training
-            TrainingData held = cfg.testPath() == null ? null : watched(spark, cfg, inputs, console, loads, "data.test",
-                    cfg.testPath(), () -> inputs.heldOut(spark, "data.test", cfg.testPath(), options, trainSpec));
+            TrainingData held = data.testPath() == null ? null : watched(spark, spec, inputs, console, loads,
+                    "data.test", data.testPath(), () -> inputs.heldOut(spark, "data.test", data.testPath(), options,
+                            trainSpec));
             if (held != null) cached.add(held);
             TrainingData loadedTrain = train;
             TrainingData validation = null;
-            if (cfg.validationPath() != null) {
-                validation = watched(spark, cfg, inputs, console, loads, "data.validation", cfg.validationPath(),
-                        () -> inputs.heldOut(spark, "data.validation", cfg.validationPath(), options, trainSpec));
+            if (data.validationPath() != null) {
+                validation = watched(spark, spec, inputs, console, loads, "data.validation", data.validationPath(),
+                        () -> inputs.heldOut(spark, "data.validation", data.validationPath(), options, trainSpec));
                 cached.add(validation);
-            } else if (cfg.has("data.validation-fraction")) {
+            } else if (data.splitsValidation()) {
                 // the validation rows leave the training set: from here on `train` is the rest
                 double[] cls = train.spec().classes();
-                ValidationSplit.Parts parts = ValidationSplit.split(train, cfg.doubleValue("data.validation-fraction"),
-                        cfg.longValue("train.seed"), cls == null ? 1 : cls.length, cfg.bool("data.truncate-lineage"));
+                ValidationSplit.Parts parts = ValidationSplit.split(train, data.validationFraction(),
+                        spec.settings().seed(), cls == null ? 1 : cls.length, data.truncateLineage());
                 inputs.release(loadedTrain); // both parts are cached: the whole set is not needed (unless shared)
                 train = parts.train();
                 validation = parts.validation();
@@ -131,28 +150,21 @@ public final class TrainJob {
                 cached.add(validation);
             }
             recovery.track("data.train", train);
-            recovery.track(cfg.validationPath() != null ? "data.validation" : "validation rows", validation);
+            recovery.track(data.validationPath() != null ? "data.validation" : "validation rows", validation);
             recovery.track("data.test", held);
             Map<String, Object> badRecords = badRecords(options, loadedTrain, held,
-                    cfg.validationPath() != null ? validation : null);
+                    data.validationPath() != null ? validation : null);
             double[] classes = train.spec().classes();
-            Model raw = RunComponents.create(cfg, train.spec().numFeatures(), classes == null ? 0 : classes.length);
+            Model raw = spec.model().create(train.spec().numFeatures(), classes == null ? 0 : classes.length);
             JavaRDD<Block> trainBlocks = train.blocks();
-            Standardized standardized = cfg.bool("model.standardize")
+            Standardized standardized = spec.model().standardize()
                     ? new Standardized(raw, recovery.call(() -> "the feature moments",
                             () -> SparkGradientSource.featureMoments(trainBlocks)).std()) : null;
             Model model = standardized != null ? standardized : raw;
-            TrainingSettings settings = cfg.trainingSettings();
-            TrainingPlan plan;
-            try {
-                plan = TrainingLoop.plan(settings, train.numRows());
-            } catch (IllegalArgumentException e) {
-                throw new InputError("train.batch-size: " + settings.batchSize() + " is larger than the data set ("
-                        + train.numRows() + " rows); use 'full' for batch gradient descent");
-            }
-            double[] initial = warm == null ? RunComponents.initialParameters(cfg, model)
-                    : WarmStart.parameters(warm, model);
-            long threshold = cfg.longValue("train.broadcast-threshold-bytes");
+            TrainingSettings settings = spec.settings();
+            TrainingPlan plan = spec.plan(train.numRows()); // once: the loop is handed it
+            double[] initial = warm == null ? spec.model().initialParameters(model) : WarmStart.parameters(warm, model);
+            long threshold = spec.broadcastThresholdBytes();
             steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println,
                     recovery);
             GradientSource source = steps.source();
@@ -165,7 +177,7 @@ public final class TrainJob {
                     console.println(p.describe());
                 }
             });
-            listeners.add(new ProgressReporter(console, cfg.doubleValue("train.progress-seconds"), settings.epochs(),
+            listeners.add(new ProgressReporter(console, spec.progressSeconds(), settings.epochs(),
                     settings.maxIterations(), plan.stepsPerEpoch()));
             listeners.add(new TrainingListener() {
                 @Override
@@ -186,12 +198,12 @@ public final class TrainJob {
             DeadGradientWarning deadGradients = new DeadGradientWarning(console);
             listeners.add(deadGradients);
             if (out != null) {
-                metrics = new MetricsWriter(out.file("metrics.jsonl"), "step".equals(cfg.string("train.metrics")),
+                metrics = new MetricsWriter(out.file("metrics.jsonl"), spec.stepMetrics(),
                         e -> epochValidationMetrics(e, model));
                 listeners.add(metrics);
             }
-            if (cfg.has("train.tensorboard-dir")) {
-                tensorboard = TensorBoardWriter.open(cfg.string("train.tensorboard-dir"), jsc.hadoopConfiguration(),
+            if (spec.tensorboardDir() != null) {
+                tensorboard = TensorBoardWriter.open(spec.tensorboardDir(), jsc.hadoopConfiguration(),
                         resumed == null ? -1 : resumed.checkpoint().state().iteration(),
                         e -> epochValidationMetrics(e, model), eventWarnings::add);
                 listeners.add(tensorboard);
@@ -204,23 +216,24 @@ public final class TrainJob {
             console.println("kernels: BLAS " + dev.steepest.core.model.Blas.implementation() + " on the driver");
             console.println(steps.describe());
 
-            TrainingOptions loopOptions = RunComponents.options(cfg);
+            TrainingOptions loopOptions = spec.options();
             if (validation != null) {
                 JavaRDD<Block> validationBlocks = validation.blocks();
                 loopOptions = loopOptions.withValidation(
                         p -> recovery.call(() -> "a validation pass",
                                 () -> SparkGradientSource.evaluate(jsc, validationBlocks, model, p, threshold)),
-                        RunComponents.earlyStopping(cfg));
+                        spec.earlyStopping());
             }
             loopOptions = adjust.apply(loopOptions);
-            console.println(RunComponents.describe(cfg));
-            LbfgsTraining lbfgs = RunComponents.lbfgs(cfg, source, model, loopOptions, listeners);
+            console.println(spec.describe());
+            LbfgsTraining lbfgs = spec.lbfgs(source, model, plan, loopOptions, listeners);
             if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
             Checkpointing checkpoints = lbfgs != null ? null
                     : Checkpointing.start(spark, cfg, out, train, metrics, resumed, console::println);
             if (checkpoints != null && checkpoints.listener() != null) listeners.add(checkpoints.listener());
             TrainingResult result = lbfgs != null ? lbfgs.run(initial)
-                    : new TrainingLoop(source, model, settings, RunComponents.optimizer(cfg), listeners, loopOptions)
+                    : new TrainingLoop(source, model, settings, plan, spec.optimizer().factory(), listeners,
+                            loopOptions)
                             .run(initial, checkpoints.resume());
             Map<String, Object> checkpointSummary = checkpoints == null ? null : checkpoints.finish(result);
             if (metrics != null) metrics.close();
@@ -262,6 +275,7 @@ public final class TrainJob {
             summary.put("warnings", warnings);
             summary.put("step_mode", steps.mode());
             summary.put("resident_link", steps.link());
+            summary.put("resident_layout", steps.ranLayout());
             if (out != null) {
                 try {
                     Json.write(out.file("model.json"), modelJson);
@@ -306,14 +320,14 @@ public final class TrainJob {
     }
 
     /** Loads a data set with a progress line while it takes longer than train.progress-seconds (LoadProgress). */
-    private static TrainingData watched(SparkSession spark, JobConfig cfg, TrainingInputs inputs, PrintStream console,
+    private static TrainingData watched(SparkSession spark, TrainingSpec spec, TrainingInputs inputs, PrintStream console,
                                         LoadClock clock, String key, String path,
                                         java.util.function.Supplier<TrainingData> load) {
         long start = System.nanoTime();
         long bytes = inputs == TrainingInputs.FILES
                 ? InputFiles.totalBytes(spark.sparkContext().hadoopConfiguration(), key, path) : 0;
         try (LoadProgress p = LoadProgress.start(spark.sparkContext(), key, bytes,
-                cfg.doubleValue("train.progress-seconds"), console)) {
+                spec.progressSeconds(), console)) {
             TrainingData data = load.get();
             clock.nanos += System.nanoTime() - start;
             clock.rows += data.numRows();

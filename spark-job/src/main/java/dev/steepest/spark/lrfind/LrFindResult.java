@@ -55,7 +55,7 @@ final class LrFindResult {
     Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("config", args.config());
-        m.put("model", user.modelType());
+        m.put("model", user.modelType().configName());
         m.put("optimizer", user.string("optimizer.name"));
         m.put("batch_size", batch);
         m.put("min", args.min());
@@ -149,7 +149,7 @@ final class LrFindResult {
         }
         page.charts(List.of(chart));
         page.heading("Settings").table(List.of("setting", "value"), Arrays.asList(
-                List.of("config", args.config()), List.of("model.type", user.modelType()),
+                List.of("config", args.config()), List.of("model.type", user.modelType().configName()),
                 List.of("optimizer.name", user.string("optimizer.name")), List.of("batch size", batch),
                 List.of("--min", args.min()), List.of("--max", args.max()), List.of("--steps", args.steps()),
                 List.of("smoothing", 0.98), List.of("stop factor", 4.0), List.of("stop reason", stopReason)));

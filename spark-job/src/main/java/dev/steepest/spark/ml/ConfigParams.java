@@ -2,6 +2,8 @@ package dev.steepest.spark.ml;
 
 import dev.steepest.spark.config.ConfigSchema;
 import dev.steepest.spark.config.Key;
+import dev.steepest.spark.config.OptimizerKind;
+import dev.steepest.spark.config.ScheduleKind;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,7 +111,7 @@ public final class ConfigParams implements Serializable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Param<?> param(Params owner, String name, Key k) {
         String uid = owner.uid();
-        String doc = k.name() + ": " + k.description() + " Allowed: " + k.allowed() + ".";
+        String doc = k.name() + ": " + k.description() + " Allowed: " + k.allowed() + "." + declaredDefaults(k.name());
         Accepts check = new Accepts(k.name());
         Param p = switch (k.type()) {
             case BOOLEAN -> new BooleanParam(uid, name, doc);
@@ -121,6 +123,20 @@ public final class ConfigParams implements Serializable {
             default -> new Param<String>(uid, name, doc, (scala.Function1) check);
         };
         return p;
+    }
+
+    /**
+     * For an {@code optimizer.*} or {@code schedule.*} option: which optimizers or schedules take it, with their
+     * defaults, from their declarations ({@link OptimizerKind}, {@link ScheduleKind}); else "".
+     */
+    public static String declaredDefaults(String key) {
+        Map<String, Object> d = key.startsWith("optimizer.") ? OptimizerKind.defaultsOf(key)
+                : key.startsWith("schedule.") ? ScheduleKind.defaultsOf(key) : Map.of();
+        if (d.isEmpty()) return "";
+        java.util.StringJoiner s = new java.util.StringJoiner(", ", " Taken by (default): ", ".");
+        d.forEach((name, v) -> s.add(name + " (" + (v == null ? "required"
+                : ScheduleKind.RUN_LENGTH.equals(v) ? "the run's length" : v) + ")"));
+        return s.toString();
     }
 
     /** A Param value check: the config key accepts it ({@link ConfigSchema#accepts}). */

@@ -10,6 +10,7 @@ import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.job.TrainingInputs;
 import dev.steepest.spark.job.WarmStart;
+import dev.steepest.spark.spec.TrainingSpec;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
@@ -180,11 +181,11 @@ final class EstimatorSupport implements Serializable {
                Map<String, Object> implied) {
         boolean concurrent = ACTIVE_FITS.incrementAndGet() > 1;
         try {
-            JobConfig cfg = jobConfig(owner, modelType, featuresCol, labelCol, concurrent, implied);
+            TrainingSpec spec = TrainingSpec.of(jobConfig(owner, modelType, featuresCol, labelCol, concurrent, implied));
             Dataset<Row> df = dataset.toDF();
             Dataset<Row> train = df;
             Dataset<Row> validation = null;
-            if (cfg.validationPath() != null) {
+            if (spec.data().validationPath() != null) {
                 String col = "`" + owner.getOrDefault(validationIndicatorCol).replace("`", "``") + "`";
                 train = df.filter(functions.not(functions.col(col)));
                 validation = df.filter(functions.col(col));
@@ -194,7 +195,7 @@ final class EstimatorSupport implements Serializable {
                     + initialModelUid + "'", ModelJson.parse(initialModelJson, "initialModel"));
             TrainingInputs inputs = frames(train, validation, warm);
             PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-            return TrainJob.run(spark, cfg, inputs, null, quiet, System.nanoTime());
+            return TrainJob.run(spark, spec, inputs, null, quiet, System.nanoTime(), List.of(), null);
         } finally {
             ACTIVE_FITS.decrementAndGet();
         }

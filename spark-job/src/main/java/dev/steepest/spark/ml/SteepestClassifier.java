@@ -1,5 +1,6 @@
 package dev.steepest.spark.ml;
 
+import dev.steepest.spark.config.ModelType;
 import dev.steepest.spark.job.TrainJob;
 import java.util.Map;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
@@ -107,7 +108,7 @@ public final class SteepestClassifier
     @Override
     public SteepestClassificationModel train(Dataset<?> dataset) {
         String type = (String) getOrDefault(support.config.get("model.type"));
-        if (!type.equals("logistic") && !type.equals("hinge") && !type.equals("softmax") && !type.equals("mlp")) {
+        if (!ModelType.of(type).classifies()) {
             throw new IllegalArgumentException("modelType: '" + type + "' is not a classifier; use SteepestRegressor");
         }
         TrainJob.Outcome fitted = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(), Map.of());

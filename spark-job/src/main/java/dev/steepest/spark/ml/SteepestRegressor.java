@@ -1,5 +1,6 @@
 package dev.steepest.spark.ml;
 
+import dev.steepest.spark.config.ModelType;
 import dev.steepest.spark.job.TrainJob;
 import java.util.Map;
 import org.apache.spark.ml.regression.Regressor;
@@ -105,11 +106,11 @@ public final class SteepestRegressor
     @Override
     public SteepestRegressionModel train(Dataset<?> dataset) {
         String type = (String) getOrDefault(support.config.get("model.type"));
-        if (!type.equals("linear") && !type.equals("huber") && !type.equals("mlp")) {
+        if (!ModelType.of(type).regresses()) {
             throw new IllegalArgumentException("modelType: '" + type + "' is not a regressor; use SteepestClassifier");
         }
         TrainJob.Outcome fitted = support.fit(this, dataset, type, getFeaturesCol(), getLabelCol(),
-                type.equals("mlp") ? Map.of("model.head", "squared") : Map.of()); // the regression head
+                ModelType.of(type) == ModelType.MLP ? Map.of("model.head", "squared") : Map.of()); // the regression head
         SteepestRegressionModel m = new SteepestRegressionModel(uid, ModelJson.text(fitted.modelJson()));
         m.setSummary(new SteepestTrainingSummary(fitted));
         return copyValues(m, ParamMap.empty());

@@ -1,5 +1,6 @@
 package dev.steepest.spark.bench;
 
+import dev.steepest.spark.spec.TrainingSpec;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.Evaluation;
@@ -74,7 +75,7 @@ import scala.Tuple2;
  *
  * <pre>
  *   BenchSuite [--quick] [--rows N] [--features D] [--sparse-features D] [--density F] [--only B1,B3]
- *              [--repeats R] [--master M] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
+ *              [--repeats R] [--master M] [--step-mode M] [--partitions P] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
  * </pre>
  *
  * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5 and B6; synthetic dense (N x D, 10
@@ -107,6 +108,8 @@ public final class BenchSuite {
         String master = "local[2]";
         /** Our train.step-mode in every row: auto (the default), jobs or resident. */
         String stepMode = "auto";
+        /** Partitions of every data set but B7's; 0 for Spark's default parallelism (the task slots). */
+        int partitions;
         /** B3's steps at the large batch. */
         int b3Steps = 200;
         Path fmnist;
@@ -136,6 +139,7 @@ public final class BenchSuite {
                     case "--master" -> o.master = args[++i];
                     case "--step-mode" -> o.stepMode = args[++i];
                     case "--b3-steps" -> o.b3Steps = Integer.parseInt(args[++i]);
+                    case "--partitions" -> o.partitions = Integer.parseInt(args[++i]);
                     case "--fmnist" -> o.fmnist = Paths.get(args[++i]);
                     case "--work" -> o.work = Paths.get(args[++i]);
                     case "--python" -> o.python = args[++i];
@@ -227,7 +231,7 @@ public final class BenchSuite {
                       String precision) {
         long t0 = System.nanoTime();
         JobConfig cfg = SparkTestSupport.config("data.train = \"" + trainPath + "\"\nmodel.type = " + modelType
-                + "\ndata.partitions = " + spark.sparkContext().defaultParallelism()
+                + "\ndata.partitions = " + (opt.partitions > 0 ? opt.partitions : spark.sparkContext().defaultParallelism())
                 + (format == null ? "" : "\ndata.format = " + format) + "\ndata.precision = " + precision + "\n");
         BlockLoader.Options lo = DataOptions.of(cfg, RunComponents.maxClasses(cfg));
         TrainingData train = BlockLoader.loadTraining(spark, "data.train", trainPath, lo);
@@ -294,7 +298,7 @@ public final class BenchSuite {
                 Validator v = validator.apply(model);
                 options = options.withValidation(v::evaluate, null);
             }
-            return new TrainingLoop(steps.source(), model, cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of(),
+            return new TrainingLoop(steps.source(), model, TrainingSpec.settings(cfg), RunComponents.optimizer(cfg), List.of(),
                     options).run(RunComponents.initialParameters(cfg, model));
         }
     }
@@ -522,7 +526,7 @@ public final class BenchSuite {
         results.add(new Result("B1", String.format(Locale.ROOT,
                 "%s: time to %.1f%% %s accuracy, softmax (Adam, cosine, batch %d) vs Spark ML LogisticRegression "
                         + "(multinomial, L-BFGS, regParam 1e-4, to convergence)", data.name, 100 * target, heldName,
-                cfg.trainingSettings().batchSize()), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
+                TrainingSpec.settings(cfg).batchSize()), median(ours), median(anchor), "s", 0.1, false, String.format(Locale.ROOT,
                 "ours: %.2f%% %s; Spark ML: %.2f%% at convergence (%d repeat(s))", 100 * oursAcc,
                 oursEpoch < 0 ? "at the end, target not reached" : "after epoch " + oursEpoch, 100 * anchorAcc,
                 repeats)));
@@ -655,7 +659,7 @@ public final class BenchSuite {
                     raw[r] = rawLoop(pool, model, local, data.sizes(), batch, steps);
                     // the control: our training loop (optimizer, evolving parameters) on the raw loop's pool
                     TrainingResult pooled = new TrainingLoop(new PooledSource(pool, model, local, data.sizes()), model,
-                            cfg.trainingSettings(), RunComponents.optimizer(cfg), List.of(), RunComponents.options(cfg))
+                            TrainingSpec.settings(cfg), RunComponents.optimizer(cfg), List.of(), RunComponents.options(cfg))
                             .run(RunComponents.initialParameters(cfg, model));
                     loop[r] = pooled.rowsProcessed() / pooled.trainSeconds();
                     log.printf(Locale.ROOT, "B3 %s batch %s: ours %.0f rows/s, raw loop %.0f rows/s, training loop on "

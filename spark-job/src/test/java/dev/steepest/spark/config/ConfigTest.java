@@ -1,5 +1,6 @@
 package dev.steepest.spark.config;
 
+import dev.steepest.spark.spec.TrainingSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class ConfigTest {
     @Test
     void defaultsResolve() {
         JobConfig c = SparkTestSupport.config(BASE);
-        TrainingSettings s = c.trainingSettings();
+        TrainingSettings s = TrainingSpec.settings(c);
         assertEquals(256, s.batchSize());
         assertEquals(10, s.epochs());
         assertEquals(0, s.maxIterations());
@@ -45,11 +46,10 @@ class ConfigTest {
                 + "train.max-iterations = 7");
         assertEquals(0.9, OptimizerOptions.number(c, "optimizer.momentum"));
         assertTrue(OptimizerOptions.bool(c, "optimizer.nesterov"));
-        assertEquals(TrainingSettings.FULL_BATCH, c.trainingSettings().batchSize());
-        assertEquals(0, c.trainingSettings().epochs(), "max-iterations alone lifts the default epoch limit");
-        assertEquals(7, c.trainingSettings().maxIterations());
-        assertEquals(3, SparkTestSupport.config(BASE + "train.epochs = 3\ntrain.max-iterations = 7")
-                .trainingSettings().epochs());
+        assertEquals(TrainingSettings.FULL_BATCH, TrainingSpec.settings(c).batchSize());
+        assertEquals(0, TrainingSpec.settings(c).epochs(), "max-iterations alone lifts the default epoch limit");
+        assertEquals(7, TrainingSpec.settings(c).maxIterations());
+        assertEquals(3, TrainingSpec.settings(SparkTestSupport.config(BASE + "train.epochs = 3\ntrain.max-iterations = 7")).epochs());
         assertEquals("libsvm", SparkTestSupport.config("data.train = x.svm.bz2\nmodel.type = linear").format());
         assertEquals("parquet", SparkTestSupport.config("data.train = \"hdfs://nn/d/*.parquet\"\nmodel.type = linear")
                 .format());
@@ -122,8 +122,8 @@ class ConfigTest {
                 "train.batch-size=full", "train.epochs=3"));
         assertEquals(0.25, c.doubleValue("optimizer.lr"));
         assertEquals("hdfs://nn:8020/x/y.csv", c.trainPath());
-        assertEquals(TrainingSettings.FULL_BATCH, c.batchSize());
-        assertEquals(3, c.trainingSettings().epochs());
+        assertEquals(TrainingSettings.FULL_BATCH, TrainingSpec.settings(c).batchSize());
+        assertEquals(3, TrainingSpec.settings(c).epochs());
         assertThrows(InputError.class, () -> ConfigLoader.load(f.toFile(), List.of("novalue")));
     }
 

@@ -1,5 +1,6 @@
 package dev.steepest.spark.config;
 
+import dev.steepest.spark.spec.TrainingSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -40,7 +41,7 @@ class ShippedConfigsTest {
 
     @Test
     void softmaxConfigIsBatch1024WithTheLinearRule() {
-        TrainingSettings s = load("fashion-mnist-softmax.conf").trainingSettings();
+        TrainingSettings s = TrainingSpec.settings(load("fashion-mnist-softmax.conf"));
         TrainingPlan plan = TrainingLoop.plan(s, 60_000);
         assertEquals(1024, plan.batchSize());
         assertEquals(0.008, plan.effectiveLr(), 1e-15);
@@ -49,12 +50,12 @@ class ShippedConfigsTest {
 
     @Test
     void largeBatchConfigScalesAndWarmsUpOnlyWhenAsked() {
-        TrainingPlan base = TrainingLoop.plan(load("fashion-mnist-mlp-large-batch.conf").trainingSettings(), 60_000);
+        TrainingPlan base = TrainingLoop.plan(TrainingSpec.settings(load("fashion-mnist-mlp-large-batch.conf")), 60_000);
         assertEquals(256, base.batchSize());
         assertEquals(0.0005, base.effectiveLr(), 1e-18);
         assertEquals(0, base.warmupSteps());
-        TrainingPlan large = TrainingLoop.plan(load("fashion-mnist-mlp-large-batch.conf", "train.batch-size=8192",
-                "train.lr-scaling=linear", "train.warmup-epochs=5").trainingSettings(), 60_000);
+        TrainingPlan large = TrainingLoop.plan(TrainingSpec.settings(load("fashion-mnist-mlp-large-batch.conf", "train.batch-size=8192",
+                "train.lr-scaling=linear", "train.warmup-epochs=5")), 60_000);
         assertEquals(8, large.stepsPerEpoch());
         assertEquals(0.016, large.effectiveLr(), 1e-15);
         assertEquals(40, large.warmupSteps());
