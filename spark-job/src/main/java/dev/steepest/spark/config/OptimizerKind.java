@@ -1,6 +1,5 @@
 package dev.steepest.spark.config;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.Map;
  * key check ({@link OptimizerOptions}), model.json's resolved options and the README's check derive from it;
  * {@code spec.OptimizerSpec} builds each one (an exhaustive switch over this enum).
  */
-public enum OptimizerKind {
+public enum OptimizerKind implements Declaration {
     SGD("sgd", "`torch.optim.SGD`", sgd(0.0, false)),
     MOMENTUM("momentum", "`torch.optim.SGD`", sgd(0.9, false)),
     NESTEROV("nesterov", "`torch.optim.SGD`", sgd(0.9, true)),
@@ -39,38 +38,33 @@ public enum OptimizerKind {
         this.takes = Collections.unmodifiableMap(takes);
     }
 
+    @Override
     public String configName() {
         return configName;
     }
 
     /** The algorithm (the README's table of optimizers shows it). */
+    @Override
     public String doc() {
         return doc;
     }
 
-    /** The keys this optimizer takes, each with its default. */
+    @Override
     public Map<String, Object> takes() {
         return takes;
     }
 
     public static OptimizerKind of(String name) {
-        for (OptimizerKind k : values()) {
-            if (k.configName.equals(name)) return k;
-        }
-        throw new IllegalArgumentException("optimizer.name " + name);
+        return Declaration.of(values(), "optimizer.name", name);
     }
 
     /** Each optimizer that takes {@code key}, with its default there, in declaration order. */
     public static Map<String, Object> defaultsOf(String key) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (OptimizerKind k : values()) {
-            if (k.takes.containsKey(key)) m.put(k.configName, k.takes.get(key));
-        }
-        return m;
+        return Declaration.defaultsOf(values(), key);
     }
 
     public static List<String> names() {
-        return Arrays.stream(values()).map(OptimizerKind::configName).toList();
+        return Declaration.names(values());
     }
 
     private static Map<String, Object> sgd(double momentum, boolean nesterov) {

@@ -1,6 +1,5 @@
 package dev.steepest.spark.config;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.Map;
  * it; {@code spec.ScheduleSpec} builds each one (an exhaustive switch over this enum, so a schedule declared here
  * without a builder does not compile).
  */
-public enum ScheduleKind {
+public enum ScheduleKind implements Declaration {
     CONSTANT("constant", "lr"),
     STEP("step", "lr·γ^⌊t / step⌋", "schedule.gamma", 0.1, "schedule.step-epochs", null),
     MULTISTEP("multistep", "lr·γ^(milestones ≤ t)", "schedule.gamma", 0.1, "schedule.milestones", null),
@@ -46,37 +45,32 @@ public enum ScheduleKind {
         this.takes = Collections.unmodifiableMap(m);
     }
 
+    @Override
     public String configName() {
         return configName;
     }
 
     /** The rate at step t (the README's table of schedules shows it). */
+    @Override
     public String doc() {
         return doc;
     }
 
-    /** The keys this schedule takes, each with its default (null: required). */
+    @Override
     public Map<String, Object> takes() {
         return takes;
     }
 
     public static ScheduleKind of(String name) {
-        for (ScheduleKind k : values()) {
-            if (k.configName.equals(name)) return k;
-        }
-        throw new IllegalArgumentException("schedule.name " + name);
+        return Declaration.of(values(), "schedule.name", name);
     }
 
-    /** Each schedule that takes {@code key}, with its default there (null: required), in declaration order. */
+    /** Each schedule that takes {@code key}, with its default there, in declaration order. */
     public static Map<String, Object> defaultsOf(String key) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (ScheduleKind k : values()) {
-            if (k.takes.containsKey(key)) m.put(k.configName, k.takes.get(key));
-        }
-        return m;
+        return Declaration.defaultsOf(values(), key);
     }
 
     public static List<String> names() {
-        return Arrays.stream(values()).map(ScheduleKind::configName).toList();
+        return Declaration.names(values());
     }
 }
