@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>An integration test ({@code mvn verify}, failsafe): the application jar exists only after {@code package}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,17 +80,9 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(1)
     void aSubmittedRunTrainsOnTheClusterAndSurvivesAKilledExecutorWithTheSameModel() throws Exception {
-        Path config = tmp.resolve("job.conf");
-        Files.writeString(config, String.join("\n",
-                "data.train = \"" + SparkTestSupport.sample("logistic.csv") + "\"",
-                "data.validation-fraction = 0.2",
-                "model.type = logistic",
-                "optimizer { name = adam, lr = 0.01 }",
-                "train { batch-size = 32, epochs = 8, seed = 3, progress-seconds = 0.2 }",
-                "spark.ui.enabled = false",
-                "spark.executor.memory = 512m"));
-
+        Path config = config();
         Path first = tmp.resolve("run-1");
         Submitted undisturbed = submit(config, first);
         assertEquals(0, undisturbed.exitCode(240), undisturbed.log());
@@ -122,6 +118,63 @@ class StandaloneClusterIT {
         assertEquals(summary.get("final_train_loss"), recovered.get("final_train_loss"));
     }
 
+    private static Path config() throws IOException {
+        Path config = tmp.resolve("job.conf");
+        if (!Files.exists(config)) writeConfig(config);
+        return config;
+    }
+
+    private static void writeConfig(Path config) throws IOException {
+        Files.writeString(config, String.join("\n",
+                "data.train = \"" + SparkTestSupport.sample("logistic.csv") + "\"",
+                "data.validation-fraction = 0.2",
+                "model.type = logistic",
+                "optimizer { name = adam, lr = 0.01 }",
+                "train { batch-size = 32, epochs = 8, seed = 3, progress-seconds = 0.2 }",
+                "spark.ui.enabled = false",
+                "spark.executor.memory = 512m"));
+    }
+
+    /**
+     * Cluster deploy mode: the driver runs inside a worker (no terminal, no working directory of ours), the outputs
+     * go to a {@code file://} URI through the staging-and-upload commit, and the model is the client-mode run's.
+     */
+    @Test
+    @Order(2)
+    void inClusterDeployModeTheDriverRunsInAWorkerAndCommitsToAFileUri() throws Exception {
+        Path out = tmp.resolve("run-cluster");
+        Submitted s = submit(config(), "file://" + out, out.getFileName().toString(), "--deploy-mode", "cluster",
+                "--driver-memory", "512m", "--conf", "spark.standalone.submit.waitAppCompletion=true",
+                // a standalone worker starts the driver without Java 17's module options (README)
+                "--conf", "spark.driver.extraJavaOptions=" + String.join(" ", javaAndFlags.subList(1, javaAndFlags.size())));
+        assertEquals(0, s.exitCode(300), s.log() + driverLogs());
+        assertTrue(Files.exists(out.resolve("summary.json")), s.log() + driverLogs());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("epochs", summary.get("stop_reason").asText(), summary.toString());
+        JsonNode model = JSON.readTree(out.resolve("model.json").toFile());
+        JsonNode client = JSON.readTree(tmp.resolve("run-1").resolve("model.json").toFile());
+        assertEquals(client.get("coefficients"), model.get("coefficients"));
+        assertEquals(client.get("intercepts"), model.get("intercepts"));
+        assertTrue(Files.isDirectory(out.resolve("spark-model")));
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(List.of(), siblings.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".run-cluster")).toList(), "nothing left beside the output");
+        }
+    }
+
+
+    /** The stderr of every driver a worker ran (cluster deploy mode), for failure messages. */
+    private static String driverLogs() throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> all = Files.walk(tmp)) {
+            for (Path p : all.filter(p -> p.getFileName().toString().equals("stderr")
+                    && p.getParent().getFileName().toString().startsWith("driver-")).toList()) {
+                b.append("\n--- ").append(p).append('\n').append(Files.readString(p));
+            }
+        }
+        return b.toString();
+    }
+
     /** A spark-submit of the app jar in client mode, its output in a log file. */
     private record Submitted(Process process, Path logFile) {
         String log() throws IOException {
@@ -147,6 +200,11 @@ class StandaloneClusterIT {
     }
 
     private static Submitted submit(Path config, Path out) throws IOException {
+        return submit(config, out.toString(), out.getFileName().toString());
+    }
+
+    /** {@code options}: more spark-submit options, before the application jar. */
+    private static Submitted submit(Path config, String out, String logName, String... options) throws IOException {
         Path jar;
         try (Stream<Path> s = Files.list(SparkTestSupport.repoRoot().resolve("spark-job/target"))) {
             jar = s.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst().orElse(null);
@@ -155,10 +213,10 @@ class StandaloneClusterIT {
         List<String> cmd = new ArrayList<>(javaAndFlags);
         cmd.addAll(List.of("-cp", classPath(), "org.apache.spark.deploy.SparkSubmit",
                 "--master", "spark://127.0.0.1:" + masterPort,
-                "--class", "dev.steepest.spark.cli.Main",
-                jar.toString(),
-                "train", "--config", config.toString(), "--out", out.toString()));
-        Path log = tmp.resolve(out.getFileName() + ".log");
+                "--class", "dev.steepest.spark.cli.Main"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of(jar.toString(), "train", "--config", config.toString(), "--out", out));
+        Path log = tmp.resolve(logName + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         environment(pb.environment());
         return new Submitted(pb.start(), log);
