@@ -92,6 +92,35 @@ class ScoringModelTest {
 
     // ------------------------------------------------------------------------------------------ the reference
 
+    @Test
+    void aSparseRowOfASoftmaxModelScoresAsEachClassSumOfItsNonZerosInColumnOrder() {
+        Map<String, Object> json = linearJson("softmax", 5);
+        ScoringModel model = ScoringModel.fromJson(json);
+        LinearScorer s = (LinearScorer) model.scorer();
+        for (int r = 0; r < 50; r++) {
+            double[] x = row(true);
+            int nnz = 0;
+            for (double v : x) if (v != 0.0) nnz++;
+            int[] idx = new int[nnz];
+            double[] val = new double[nnz];
+            for (int j = 0, n = 0; j < D; j++) {
+                if (x[j] != 0.0) {
+                    idx[n] = j;
+                    val[n++] = x[j];
+                }
+            }
+            double[] raw = s.raw(idx, val);
+            double[] dense = s.raw(x);
+            for (int c = 0; c < 5; c++) {
+                double want = 0.0;
+                for (int n = 0; n < nnz; n++) want += s.coefficients()[c][idx[n]] * val[n];
+                want += s.intercepts()[c];
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(raw[c]), "class " + c);
+                assertEquals(dense[c], raw[c], 1e-12 * Math.max(1, Math.abs(dense[c])));
+            }
+        }
+    }
+
     private void checkRow(ScoringModel model, Map<String, Object> json, double[] x) {
         double[] outputs = referenceOutputs(json, x);
         String type = (String) json.get("type");
