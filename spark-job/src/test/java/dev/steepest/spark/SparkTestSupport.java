@@ -77,4 +77,22 @@ public final class SparkTestSupport {
         }
         return cp;
     }
+
+    /** What one in-process CLI run ({@code Main.run}) returned and printed. */
+    public record CliRun(int code, String out, String err) {
+    }
+
+    /** Runs the CLI in this JVM with {@code args}, capturing both streams. */
+    public static CliRun cli(List<String> args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        int code = dev.steepest.spark.cli.Main.run(args.toArray(new String[0]), new java.io.PrintStream(out, true, utf8),
+                new java.io.PrintStream(err, true, utf8));
+        return new CliRun(code, out.toString(utf8), err.toString(utf8));
+    }
+
+    public static CliRun cli(String... args) {
+        return cli(List.of(args));
+    }
 }

@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steepest.spark.SparkTestSupport;
+import dev.steepest.spark.SparkTestSupport.CliRun;
 import dev.steepest.spark.output.FaultyFileSystem;
 import dev.steepest.spark.output.RunDirectory;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,15 +38,8 @@ class HadoopOutputsCliTest {
         FaultyFileSystem.reset();
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(List<String> args) {
+        return SparkTestSupport.cli(args);
     }
 
     private Path config() throws IOException {
@@ -94,7 +85,7 @@ class HadoopOutputsCliTest {
     @Test
     void aRunWithOutAsAFileUriWritesResumesAndScoresThere() throws Exception {
         Path full = tmp.resolve("full");
-        Run r = cli(train("file://" + full, 2, "--set", "train.checkpoint.every=20 steps",
+        CliRun r = cli(train("file://" + full, 2, "--set", "train.checkpoint.every=20 steps",
                 "--set", "train.checkpoint.keep=100"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("outputs: file:" + full), r.out());
@@ -113,13 +104,13 @@ class HadoopOutputsCliTest {
         // resumed through the URI from a checkpoint in the middle: the same model as the uninterrupted run
         Path middle = checkpoints.get(checkpoints.size() / 2);
         Path resumed = tmp.resolve("resumed");
-        Run rr = cli(List.of("train", "--resume", "file://" + middle, "--out", "file://" + resumed));
+        CliRun rr = cli(List.of("train", "--resume", "file://" + middle, "--out", "file://" + resumed));
         assertEquals(0, rr.code(), rr.err());
         assertTrue(rr.out().contains("resuming from "), rr.out());
         assertEquals(parameters(full), parameters(resumed));
         // scored through the URI
         Path evaluation = tmp.resolve("evaluation.json");
-        Run e = cli(List.of("evaluate", "--model", "file://" + full, "--data",
+        CliRun e = cli(List.of("evaluate", "--model", "file://" + full, "--data",
                 SparkTestSupport.sample("logistic-test.csv"), "--out", evaluation.toString()));
         assertEquals(0, e.code(), e.err());
         assertTrue(Files.isRegularFile(evaluation));
@@ -130,7 +121,7 @@ class HadoopOutputsCliTest {
         Path out = tmp.resolve("store").resolve("run");
         String uri = "objfs://" + out;
         List<String> fs = faulty("objfs", "steepest.test.object-store=true");
-        Run r = cli(List.of(concat(train(uri, 1), fs)));
+        CliRun r = cli(List.of(concat(train(uri, 1), fs)));
         assertEquals(0, r.code(), r.err());
         String manifest = Files.readString(out.resolve(RunDirectory.MANIFEST));
         for (String f : List.of("model.json", "summary.json", "metrics.jsonl", "spark-model/data/model.json")) {
@@ -138,10 +129,10 @@ class HadoopOutputsCliTest {
         }
         List<String> evaluate = List.of("evaluate", "--model", uri, "--data",
                 SparkTestSupport.sample("logistic-test.csv"), "--out", tmp.resolve("evaluation.json").toString());
-        Run e = cli(List.of(concat(evaluate, fs)));
+        CliRun e = cli(List.of(concat(evaluate, fs)));
         assertEquals(0, e.code(), e.err());
         Files.delete(out.resolve(RunDirectory.MANIFEST));
-        Run refused = cli(List.of(concat(evaluate, fs)));
+        CliRun refused = cli(List.of(concat(evaluate, fs)));
         assertEquals(ExitCode.INPUT, refused.code(), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), refused.err());
         assertTrue(refused.err().contains(uri) && refused.err().contains("unfinished"), refused.err());
@@ -150,10 +141,10 @@ class HadoopOutputsCliTest {
     @Test
     void aFullDiskAtTheCommitExitsWithFourNamingThePathAndWhereTheModelIsKept() throws Exception {
         Path out = tmp.resolve("run");
-        Run first = cli(train(out.toString(), 1));
+        CliRun first = cli(train(out.toString(), 1));
         assertEquals(0, first.code(), first.err());
         byte[] previous = Files.readAllBytes(out.resolve("model.json"));
-        Run full = cli(List.of(concat(train("fullfs://" + out, 2, "--overwrite"),
+        CliRun full = cli(List.of(concat(train("fullfs://" + out, 2, "--overwrite"),
                 faulty("fullfs", "steepest.test.space-left=2000"))));
         assertEquals(ExitCode.OUTPUT, full.code(), full.err());
         String line = full.err().strip();

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steepest.spark.SparkTestSupport;
-import dev.steepest.spark.cli.Main;
-import java.io.ByteArrayOutputStream;
+import dev.steepest.spark.SparkTestSupport.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -37,15 +35,8 @@ public class TensorBoardEventsTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return SparkTestSupport.cli(args);
     }
 
     private Path config() throws IOException {
@@ -126,7 +117,7 @@ public class TensorBoardEventsTest {
     void aRunWritesEveryStepAndEpochScalarOfItsMetricsAsTensorBoardEvents() throws Exception {
         Path run = tmp.resolve("run");
         Path tb = tmp.resolve("tb");
-        Run r = cli("train", "--config", config().toString(), "--out", run.toString(),
+        CliRun r = cli("train", "--config", config().toString(), "--out", run.toString(),
                 "--set", "train.tensorboard-dir=" + tb);
         assertEquals(0, r.code(), r.err());
         List<Path> files = eventFiles(tb);
@@ -160,7 +151,7 @@ public class TensorBoardEventsTest {
         String uri = tb.toUri().toString(); // file:///...: through Hadoop's FileSystem
         assertTrue(uri.startsWith("file:/"), uri);
         Path full = tmp.resolve("full");
-        Run r = cli("train", "--config", config().toString(), "--out", full.toString(), "--set",
+        CliRun r = cli("train", "--config", config().toString(), "--out", full.toString(), "--set",
                 "train.tensorboard-dir=" + uri, "--set", "train.checkpoint.every=5 steps", "--set",
                 "train.checkpoint.keep=100");
         assertEquals(0, r.code(), r.err());
@@ -169,7 +160,7 @@ public class TensorBoardEventsTest {
             checkpoint = s.filter(p -> p.getFileName().toString().equals("step-000000000010")).findFirst()
                     .orElseThrow();
         }
-        Run rr = cli("train", "--resume", checkpoint.toString(), "--out", tmp.resolve("resumed").toString());
+        CliRun rr = cli("train", "--resume", checkpoint.toString(), "--out", tmp.resolve("resumed").toString());
         assertEquals(0, rr.code(), rr.err());
 
         List<Path> files = eventFiles(tb);
@@ -196,7 +187,7 @@ public class TensorBoardEventsTest {
     @Test
     void aTensorBoardDirectoryThatCannotBeWrittenExitsTwoWithOneLineNamingTheKey() throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
-        Run r = cli("train", "--config", config().toString(), "--out", tmp.resolve("run").toString(),
+        CliRun r = cli("train", "--config", config().toString(), "--out", tmp.resolve("run").toString(),
                 "--set", "train.tensorboard-dir=" + file.resolve("tb"));
         assertEquals(2, r.code(), r.err());
         List<String> lines = r.err().lines().filter(l -> l.startsWith("steepest: error")).toList();
