@@ -22,13 +22,19 @@ final class ModelParts {
     }
 
     static double[] raw(ScoringModel model, Vector features) {
+        if (features instanceof SparseVector s) return raw(model, s.size(), s.indices(), s.values());
+        double[] values = ((DenseVector) features.toDense()).values();
+        return raw(model, values.length, null, values);
+    }
+
+    /** The raw scores of a row of {@code size} features: dense {@code values} when {@code indices} is null. */
+    static double[] raw(ScoringModel model, int size, int[] indices, double[] values) {
         int d = model.numFeatures();
-        if (features.size() != d) {
-            throw new IllegalArgumentException("features: a vector of size " + features.size() + "; the model takes "
-                    + d + " features");
+        if (size != d) {
+            throw new IllegalArgumentException("features: a vector of size " + size + "; the model takes " + d
+                    + " features");
         }
-        if (features instanceof SparseVector s) return model.scorer().raw(s.indices(), s.values());
-        return model.scorer().raw(null, ((DenseVector) features.toDense()).values());
+        return model.scorer().raw(indices, values);
     }
 
     static Matrix matrix(double[][] rows) {

@@ -8,6 +8,7 @@ import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
@@ -16,6 +17,10 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -122,8 +127,77 @@ public final class SteepestClassificationModel
         return hasProbability() ? super.transformSchema(schema) : withoutProbability().superTransformSchema(schema);
     }
 
+    /**
+     * Spark ML's {@code ProbabilisticClassificationModel.transform} — the same columns, in the same order, with the
+     * same values — computed in one call per row straight from the features' stored form ({@link FeatureRowScore}:
+     * no {@code Vector} per row, and the probability and prediction from the raw prediction in hand rather than read
+     * back from their columns).
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = transformSchema(dataset.schema(), true);
+        if (isDefined(thresholds()) && getThresholds().length != numClasses()) {
+            throw new IllegalArgumentException("SteepestClassificationModel.transform() called with non-matching "
+                    + "numClasses and thresholds.length. numClasses=" + numClasses() + ", but thresholds has length "
+                    + getThresholds().length);
+        }
+        Scores scores = new Scores(this, !getRawPredictionCol().isEmpty(),
+                hasProbability() && !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty());
+        if (!scores.raw && !scores.probability && !scores.prediction) return dataset.toDF();
+        String struct = FeatureRowScore.freshName(dataset.columns());
+        Dataset<Row> out = dataset.withColumn(struct, FeatureRowScore.column(dataset, getFeaturesCol(), scores));
+        if (scores.raw) out = out.withColumn(getRawPredictionCol(), out.col(struct).getField("raw"),
+                schema.apply(getRawPredictionCol()).metadata());
+        if (scores.probability) out = out.withColumn(getProbabilityCol(), out.col(struct).getField("probability"),
+                schema.apply(getProbabilityCol()).metadata());
+        if (scores.prediction) out = out.withColumn(getPredictionCol(), out.col(struct).getField("prediction"),
+                schema.apply(getPredictionCol()).metadata());
+        return out.drop(struct);
+    }
+
+    /** One row's output columns, as {@code ProbabilisticClassificationModel.transform} computes them. */
+    private static final class Scores implements FeatureRowScore.Outputs {
+        private static final long serialVersionUID = 1L;
+        private static final VectorUDT VECTOR = new VectorUDT();
+        private final SteepestClassificationModel m;
+        private final boolean raw;
+        private final boolean probability;
+        private final boolean prediction;
+        private final StructType type;
+
+        Scores(SteepestClassificationModel m, boolean raw, boolean probability, boolean prediction) {
+            this.m = m;
+            this.raw = raw;
+            this.probability = probability;
+            this.prediction = prediction;
+            StructType t = new StructType();
+            if (raw) t = t.add("raw", VECTOR, true);
+            if (probability) t = t.add("probability", VECTOR, true);
+            if (prediction) t = t.add("prediction", DataTypes.DoubleType, false);
+            this.type = t;
+        }
+
+        @Override
+        public DataType type() {
+            return type;
+        }
+
+        @Override
+        public InternalRow of(int size, int[] indices, double[] values) {
+            Vector r = Vectors.dense(ModelParts.raw(m.model, size, indices, values));
+            Vector p = probability ? m.raw2probability(r) : null;
+            Object[] row = new Object[type.size()];
+            int i = 0;
+            if (raw) row[i++] = VECTOR.serialize(r);
+            if (probability) row[i++] = VECTOR.serialize(p);
+            // Spark's choice of source: the raw prediction when that column is set, else the probability
+            if (prediction) row[i] = raw || !probability ? m.raw2prediction(r) : m.probability2prediction(p);
+            return new GenericInternalRow(row);
+        }
+    }
+
+    /** Spark ML's own transform (three UDFs over {@code Vector} values): the reference {@link #transform} equals. */
+    Dataset<Row> sparkTransform(Dataset<?> dataset) {
         return hasProbability() ? super.transform(dataset) : withoutProbability().superTransform(dataset);
     }
 

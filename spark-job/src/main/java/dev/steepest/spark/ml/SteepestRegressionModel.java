@@ -11,6 +11,13 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A trained steepest regressor (linear, huber, or an mlp with the squared head) as a Spark ML model:
@@ -78,6 +85,41 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
     @Override
     public double predict(Vector features) {
         return ModelParts.raw(model, features)[0];
+    }
+
+    /**
+     * Spark ML's {@code PredictionModel.transform} — the same column and values — computed straight from the
+     * features' stored form ({@link FeatureRowScore}: no {@code Vector} per row).
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = transformSchema(dataset.schema(), true);
+        if (getPredictionCol().isEmpty()) return dataset.toDF();
+        String struct = FeatureRowScore.freshName(dataset.columns());
+        Dataset<Row> out = dataset.withColumn(struct, FeatureRowScore.column(dataset, getFeaturesCol(),
+                new Prediction(model)));
+        return out.withColumn(getPredictionCol(), out.col(struct).getField("prediction"),
+                schema.apply(getPredictionCol()).metadata()).drop(struct);
+    }
+
+    /** One row's prediction. */
+    private record Prediction(ScoringModel model) implements FeatureRowScore.Outputs {
+        private static final StructType TYPE = new StructType().add("prediction", DataTypes.DoubleType, false);
+
+        @Override
+        public DataType type() {
+            return TYPE;
+        }
+
+        @Override
+        public InternalRow of(int size, int[] indices, double[] values) {
+            return new GenericInternalRow(new Object[] {ModelParts.raw(model, size, indices, values)[0]});
+        }
+    }
+
+    /** Spark ML's own transform (a UDF over {@code Vector} values): the reference {@link #transform} equals. */
+    Dataset<Row> sparkTransform(Dataset<?> dataset) {
+        return super.transform(dataset);
     }
 
     @Override
