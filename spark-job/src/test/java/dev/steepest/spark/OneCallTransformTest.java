@@ -43,6 +43,10 @@ class OneCallTransformTest extends LocalSparkTest {
 
     /** Rows of d features, dense and sparse (with explicit and implicit zeros), with an id and a passthrough. */
     private static Dataset<Row> rows(long seed, int d) {
+        return rows(spark, seed, d);
+    }
+
+    private static Dataset<Row> rows(org.apache.spark.sql.SparkSession session, long seed, int d) {
         Random r = new Random(seed);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -53,7 +57,7 @@ class OneCallTransformTest extends LocalSparkTest {
         }
         StructType schema = new StructType().add("id", DataTypes.LongType, false).add("features", new VectorUDT())
                 .add("note", DataTypes.StringType);
-        return spark.createDataFrame(rows, schema).repartition(3);
+        return session.createDataFrame(rows, schema).repartition(3);
     }
 
     private static void assertSameOutput(Dataset<Row> expected, Dataset<Row> actual) {
@@ -108,6 +112,15 @@ class OneCallTransformTest extends LocalSparkTest {
             t.setRawPredictionCol("");
             assertSameOutput(SparkMlReference.transform(t, df), t.transform(df));
         }
+    }
+
+    /**
+     * In {@code session} (ReproducibilityTest: local-cluster, the expression and the model shipped to executor JVMs):
+     * {@code model}'s transform equals Spark ML's own.
+     */
+    static void transformsAsSparkMlsOwnIn(org.apache.spark.sql.SparkSession session, SteepestClassificationModel model) {
+        Dataset<Row> df = rows(session, 14, model.numFeatures());
+        assertSameOutput(SparkMlReference.transform(model, df), model.transform(df));
     }
 
     @Test

@@ -139,6 +139,10 @@ class ReproducibilityTest {
             ResidentStepsTest.failingTaskHandsTheStepToTheFallback(cluster);
             // the Spark ML Estimator's fit and the CLI's path give the same bits here too
             SparkMlEstimatorsTest.theCliAndFitGiveBitIdenticalParameters(cluster);
+            // and a model's one-call transform runs in the executor JVMs as Spark ML's own
+            OneCallTransformTest.transformsAsSparkMlsOwnIn(cluster, (dev.steepest.spark.ml.SteepestClassificationModel)
+                    dev.steepest.spark.ml.SteepestModels.of(dev.steepest.spark.ml.ModelJson.text(
+                            run(cluster, MOMENTUM_LOGISTIC).modelJson())));
         } finally {
             cluster.stop();
         }
