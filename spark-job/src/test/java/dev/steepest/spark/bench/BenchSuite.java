@@ -78,7 +78,7 @@ import scala.Tuple2;
  *              [--repeats R] [--master M] [--step-mode M] [--partitions P] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
  * </pre>
  *
- * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5 and B6; synthetic dense (N x D, 10
+ * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5, B6 and B8 (only when named); synthetic dense (N x D, 10
  * classes) and sparse (N x sparse-features, density) for B3, B4 and B6. Quick mode: tiny synthetic data for
  * every row, one repeat, a small MLP: seconds, for the CI smoke test.
  */
@@ -104,6 +104,8 @@ public final class BenchSuite {
         int sparseFeatures = 2_000;
         double density = 0.02;
         Set<String> only = new LinkedHashSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7"));
+        /** B8: steps per run (one row per partition, then 1,024 rows a step). */
+        int b8Steps = 100;
         int repeats = 3;
         String master = "local[2]";
         /** Our train.step-mode in every row: auto (the default), jobs or resident. */
@@ -139,6 +141,7 @@ public final class BenchSuite {
                     case "--master" -> o.master = args[++i];
                     case "--step-mode" -> o.stepMode = args[++i];
                     case "--b3-steps" -> o.b3Steps = Integer.parseInt(args[++i]);
+                    case "--b8-steps" -> o.b8Steps = Integer.parseInt(args[++i]);
                     case "--partitions" -> o.partitions = Integer.parseInt(args[++i]);
                     case "--fmnist" -> o.fmnist = Paths.get(args[++i]);
                     case "--work" -> o.work = Paths.get(args[++i]);
@@ -320,7 +323,7 @@ public final class BenchSuite {
 
     private void runAll() {
         boolean fm = !opt.quick && (opt.only.contains("B1") || opt.only.contains("B2") || opt.only.contains("B5")
-                || opt.only.contains("B6"));
+                || opt.only.contains("B6") || opt.only.contains("B8"));
         Data small = null;
         if (fm) {
             Data f = fashionMnist();
@@ -328,6 +331,7 @@ public final class BenchSuite {
             if (opt.only.contains("B2")) b2(f);
             if (opt.only.contains("B5")) b5(f, new int[] {256, 128});
             if (opt.only.contains("B6")) b6(f);
+            if (opt.only.contains("B8")) b8(f);
             release(f);
             if (opt.only.contains("B6")) b6Float32(f, "softmax", null);
         }
@@ -750,6 +754,44 @@ public final class BenchSuite {
         results.add(new Result("B4", String.format(Locale.ROOT, "%s: step time at batch %d (1 row per partition; "
                         + "softmax, SGD, %d steps) vs an empty Spark job (foreachPartition) on the same cached blocks",
                 data.name, parts, steps), median(ours), median(empty), "ms", 1.5, false, ""));
+    }
+
+    /**
+     * B8 (issue 17 part 4, docs/SCALING.md): a step's terms at d = 235,146 (the MLP 784-256-128-10, Adam) in this
+     * master: the step at one row per partition (the kernel next to nothing: what is left is the driver's send of
+     * the parameters, the partials' return, decode and merge, the optimizer and the round trip) and at 1,024 rows
+     * (plus the kernel on the executors' cores). Not an anchored row: it prints its figures and adds a note.
+     */
+    private void b8(Data data) {
+        int parts = data.sizes().length;
+        int steps = opt.quick ? 10 : opt.b8Steps;
+        int few = Math.max(1, steps / 5);
+        int[] batches = {parts, 1024};
+        double[] median = new double[batches.length];
+        for (int b = 0; b < batches.length; b++) {
+            double[] ms = new double[opt.repeats];
+            for (int r = 0; r < opt.repeats; r++) {
+                // the difference of a long and a short run: the resident tasks' start and the first steps' JIT cancel
+                TrainingResult shortRun = b8Run(data, batches[b], few);
+                TrainingResult longRun = b8Run(data, batches[b], steps);
+                ms[r] = 1000 * (longRun.trainSeconds() - shortRun.trainSeconds())
+                        / (longRun.iterations() - shortRun.iterations());
+                log.printf(Locale.ROOT, "B8 batch %d: %.2f ms/step (%d steps %.2f s, %d steps %.2f s)%n", batches[b],
+                        ms[r], longRun.iterations(), longRun.trainSeconds(), shortRun.iterations(),
+                        shortRun.trainSeconds());
+            }
+            median[b] = median(ms);
+        }
+        notes.add(String.format(Locale.ROOT, "B8 (%s, %d partitions): MLP 784-256-128-10 (d = 235,146), Adam: "
+                        + "%.2f ms/step at 1 row per partition, %.2f ms/step at 1,024 rows (the kernel's share %.2f ms)",
+                opt.master, parts, median[0], median[1], median[1] - median[0]));
+    }
+
+    private TrainingResult b8Run(Data data, int batch, int steps) {
+        JobConfig cfg = cfg("model { type = mlp, hidden = [256, 128], activation = relu, standardize = false }\n"
+                + "optimizer { name = adam, lr = 0.0001 }\ntrain { batch-size = " + batch + ", max-iterations = "
+                + steps + ", epochs = 1000000, seed = 7 }\n");
+        return trainOurs(data.blocks(), data.sizes(), data.numFeatures, data.numClasses, cfg, null);
     }
 
     /** B5: MLP epoch time, ours vs PyTorch CPU with the same net, batch, optimizer and thread count. */
