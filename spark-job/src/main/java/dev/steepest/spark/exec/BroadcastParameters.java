@@ -33,7 +33,9 @@ final class BroadcastParameters {
     private static final ObjectInputFilter HANDLE_CLASSES = ObjectInputFilter.Config.createFilter(
             "maxdepth=20;maxrefs=500;maxbytes=" + MAX_HANDLE_BYTES + ";maxarray=100000;"
                     + "org.apache.spark.broadcast.*;org.apache.spark.storage.*;org.apache.spark.util.*;"
-                    + "scala.reflect.*;scala.Option;scala.None$;scala.Some;java.lang.*;[I;[J;[B;!*");
+                    + "scala.reflect.*;scala.collection.immutable.*;scala.collection.IterableFactory$ToFactory;"
+                    + "scala.collection.generic.DefaultSerializationProxy;scala.runtime.ModuleSerializationProxy;"
+                    + "scala.Option;scala.None$;scala.Some;java.lang.*;[I;[J;[B;!*");
 
     private static final ExecutorService READER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "steepest-broadcast-reader");
@@ -57,10 +59,20 @@ final class BroadcastParameters {
     @SuppressWarnings("unchecked")
     static Broadcast<double[]> decode(byte[] handle) throws IOException {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(handle))) {
-            in.setObjectInputFilter(HANDLE_CLASSES);
-            Object o = in.readObject();
-            if (!(o instanceof Broadcast<?> b)) throw new IOException("not a broadcast handle: " + o.getClass());
-            return (Broadcast<double[]>) b;
+            Class<?>[] rejected = new Class<?>[1];
+            in.setObjectInputFilter(info -> {
+                ObjectInputFilter.Status status = HANDLE_CLASSES.checkInput(info);
+                if (status == ObjectInputFilter.Status.REJECTED && rejected[0] == null) rejected[0] = info.serialClass();
+                return status;
+            });
+            try {
+                Object o = in.readObject();
+                if (!(o instanceof Broadcast<?> b)) throw new IOException("not a broadcast handle: " + o.getClass());
+                return (Broadcast<double[]>) b;
+            } catch (java.io.InvalidClassException e) {
+                throw new IOException("a broadcast handle with a class no handle has ("
+                        + (rejected[0] == null ? "limits exceeded" : rejected[0].getName()) + ")", e);
+            }
         } catch (ClassNotFoundException | RuntimeException e) {
             throw new IOException("an unreadable broadcast handle on a resident link: " + e, e);
         }
