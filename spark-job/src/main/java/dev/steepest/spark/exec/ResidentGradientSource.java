@@ -31,9 +31,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * consecutive partitions and then the group sums, and the groups are merged on the tasks ({@link ResidentTree}:
  * the driver receives about sqrt(P) partials a step instead of P), giving the job path's bits at every P.
  *
- * <p>Over TCP (executors in their own JVMs), parameters larger than {@code train.broadcast-threshold-bytes} go out
- * as one Spark broadcast a step, the links carrying only its handle ({@link BroadcastParameters}), instead of a
- * copy per task from the driver. Under a local master the tasks share the driver's array and nothing is sent.
+ * <p>Over TCP (executors in their own JVMs), when the copies a step would send over the links (tasks x 8 x
+ * parameters) are above {@code train.resident.broadcast-bytes}, the parameters go out as one Spark broadcast a step,
+ * the links carrying only its handle ({@link BroadcastParameters}). Under a local master the tasks share the
+ * driver's array and nothing is sent.
  *
  * <p>While the tasks are resident they hold one task slot each, so any other Spark job of this application would
  * wait: the source ends them as soon as Spark's listener bus reports another job ({@link SparkJobWatch}), or at
@@ -54,7 +55,7 @@ public final class ResidentGradientSource implements GradientSource {
     private final int port;
     private final int connectMillis;
     private final LinkSecurity.Link link;
-    private final long broadcastThresholdBytes;
+    private final long broadcastStepBytes;
     private final int treeThreshold;
     private final SparkJobWatch watch = new SparkJobWatch(this::otherJobStarted);
     private final ExecutorService yielder = Executors.newSingleThreadExecutor(r -> {
@@ -86,14 +87,14 @@ public final class ResidentGradientSource implements GradientSource {
     }
 
     /**
-     * As above, with the job path's thresholds: parameters above {@code broadcastThresholdBytes} are broadcast
-     * (over TCP), above {@code treeThreshold} partitions partials are merged in the job path's two-level tree,
-     * its groups on the tasks. The constructor above never broadcasts and merges flat.
+     * As above, with the thresholds: when tasks x 8 x parameters is above {@code broadcastStepBytes} the
+     * parameters are broadcast (over TCP); above {@code treeThreshold} partitions partials are merged in the job
+     * path's two-level tree, its groups on the tasks. The constructor above never broadcasts and merges flat.
      */
     public ResidentGradientSource(JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
                                   String driverHost, String bindAddress, int port, int connectMillis,
-                                  long broadcastThresholdBytes, int treeThreshold) {
-        this.broadcastThresholdBytes = broadcastThresholdBytes;
+                                  long broadcastStepBytes, int treeThreshold) {
+        this.broadcastStepBytes = broadcastStepBytes;
         this.treeThreshold = treeThreshold;
         LinkSecurity.Decision decision = LinkSecurity.decide(jsc.isLocal());
         if (decision.link() == null) throw new IllegalStateException(decision.refusal());
@@ -200,16 +201,16 @@ public final class ResidentGradientSource implements GradientSource {
         return describe(plan(jsc, blocks, tree), tree);
     }
 
-    /** Whether steps ship their parameters as a Spark broadcast (over TCP, above the threshold). */
-    private boolean broadcasts() {
-        return link != LinkSecurity.Link.IN_PROCESS && 8L * model.numParameters() > broadcastThresholdBytes;
+    /** Whether steps to {@code tasks} tasks ship their parameters as a Spark broadcast (over TCP, above the bytes). */
+    private boolean broadcasts(int tasks) {
+        return link != LinkSecurity.Link.IN_PROCESS && 8.0 * model.numParameters() * tasks > broadcastStepBytes;
     }
 
     /** The layout in words, with the tree and the broadcast where they are in use. */
     private String describe(ResidentLayout planned, ResidentTree tree) {
         String merged = tree.describe(planned.tasks);
         return planned.describe() + (merged == null ? "" : "; " + merged)
-                + (broadcasts() ? "; parameters by broadcast" : "");
+                + (broadcasts(planned.numTasks()) ? "; parameters by broadcast" : "");
     }
 
     /**
@@ -308,7 +309,8 @@ public final class ResidentGradientSource implements GradientSource {
             ResidentTree tree = ResidentTree.of(blocks.getNumPartitions(), treeThreshold);
             ResidentLayout planned = plan(jsc, blocks, tree);
             session = ResidentSession.start(jsc, blocks, planned, model, listener, driverHost,
-                    link == LinkSecurity.Link.TCP_AES_GCM, connectMillis, watch, tree, broadcasts());
+                    link == LinkSecurity.Link.TCP_AES_GCM, connectMillis, watch, tree,
+                    broadcasts(planned.numTasks()));
             sessionJob = session.jobId();
             sessions++;
             String described = describe(planned, tree);

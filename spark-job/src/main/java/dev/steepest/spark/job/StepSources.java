@@ -237,7 +237,7 @@ public final class StepSources {
         ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, host,
                 conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
                 (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")),
-                cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
+                cfg.longValue("train.resident.broadcast-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
         resident.onLayout(console);
         return new Steps(jobs, resident, recovery == null ? resident : recovery.recovering(resident, "resident tasks"),
                 w -> console.accept("warning: " + w), choice);

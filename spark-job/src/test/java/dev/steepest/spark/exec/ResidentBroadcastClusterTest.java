@@ -44,8 +44,8 @@ class ResidentBroadcastClusterTest {
             "optimizer { name = adam, lr = 0.02 }",
             "train { batch-size = 64, epochs = 3, seed = 11, metrics = epoch, resident.connect-seconds = 20 }");
     /** Every parameter vector is broadcast / none is. */
-    private static final String BROADCAST = "\ntrain.broadcast-threshold-bytes = 0\n";
-    private static final String PLAIN = "\ntrain.broadcast-threshold-bytes = 1000000000\n";
+    private static final String BROADCAST = "\ntrain.resident.broadcast-bytes = 0\n";
+    private static final String PLAIN = "\ntrain.resident.broadcast-bytes = 100000000000\n";
 
     private static SparkSession cluster;
 
