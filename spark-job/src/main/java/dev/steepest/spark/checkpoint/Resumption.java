@@ -22,7 +22,7 @@ public final class Resumption {
     public static final List<String> MAY_CHANGE = List.of("train.epochs", "train.max-iterations",
             "train.progress-seconds", "train.checkpoint.dir", "train.checkpoint.every", "train.checkpoint.keep",
             "train.step-mode", "train.resident.port", "train.resident.max-step-bytes",
-            "train.resident.connect-seconds", "train.broadcast-threshold-bytes", "train.tensorboard-dir", "output.dir",
+            "train.resident.broadcast-bytes", "train.resident.connect-seconds", "train.broadcast-threshold-bytes", "train.tensorboard-dir", "output.dir",
             "data.test", "spark.*");
 
     /** The schedules whose shape is the run's length unless schedule.total-epochs is set. */

@@ -62,6 +62,10 @@ final class TrainKeys {
         t.integer("train.resident.max-step-bytes", 67108864L, 0, INF, "auto: with executors in their own JVMs, take "
                 + "resident tasks only while partitions x 8 x parameters (what the driver receives a step: a gradient per partition) "
                 + "is at most this; above it one job per step, whose broadcast spreads the sending.");
+        t.integer("train.resident.broadcast-bytes", 268435456L, 0, INF, "Resident tasks over TCP: when tasks x 8 x "
+                + "parameters (what the driver would send a step, a copy per task) is above this, a step's parameters "
+                + "go out as one Spark broadcast and the links carry its handle (same bits). Default 256 MiB: on one "
+                + "host a broadcast step measured 2.6-19.5x slower up to 31 MiB (docs/SCALING.md).");
         t.real("train.resident.connect-seconds", 30.0, 0, true, INF, false, "How long the resident tasks have to "
                 + "connect before the run falls back to one Spark job per step.");
         t.string("train.checkpoint.every", "5 minutes", "When to checkpoint the run (besides at its end and on SIGTERM / "

@@ -24,9 +24,12 @@ import java.nio.ByteOrder;
  * <pre>
  * task -> driver, once:   long tokenHigh, long tokenLow, int task (its index in the session's layout)
  * driver -> task:         byte STOP
- *                       | byte STEP, long seed, long epoch, int P, int[P] offsets, int[P] counts, doubles params
- *                       | byte ALL, doubles params
- * task -> driver:         per partition of the task, in order:
+ *                       | byte STEP, long seed, long epoch, int P, int[P] offsets, int[P] counts, parameters
+ *                       | byte ALL, parameters
+ * parameters:             byte INLINE, doubles params
+ *                       | byte BROADCAST, int n, n bytes (a broadcast's handle, {@link BroadcastParameters})
+ * task -> driver:         per piece of the task ({@link ResidentTree#pieces}: a partition, or a run of them
+ *                         merged on the task), in order:
  *                         byte OK, double lossSum, double weightSum, long count, doubles gradientSum
  *                       | byte FAILED, UTF message (instead of all of them)
  * doubles:                int n, n x 8 bytes
@@ -38,13 +41,18 @@ import java.nio.ByteOrder;
 final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, ResidentLink.TaskEnd {
     static final byte OK = 0;
     static final byte FAILED = 1;
+    static final byte INLINE = 0;
+    static final byte BROADCAST = 1;
 
     /** The most a message may carry: the model's parameters, and the partitions of a plan. */
     record Limits(int doubles, int partitions) implements Serializable {
-        /** The longest sealed frame: a step command or a reply, with room for the fixed fields and the tag. */
+        /**
+         * The longest sealed frame: a step command (its parameters inline or a broadcast's handle) or a reply, with
+         * room for the fixed fields and the tag.
+         */
         int frameBytes() {
-            return (int) Math.min(Integer.MAX_VALUE - 64, 64 + 8L * doubles + 8L * partitions
-                    + SealedFrames.TAG_BYTES);
+            return (int) Math.min(Integer.MAX_VALUE - 64, 64 + Math.max(8L * doubles, BroadcastParameters
+                    .MAX_HANDLE_BYTES + 8L) + 8L * partitions + SealedFrames.TAG_BYTES);
         }
     }
 
@@ -84,7 +92,16 @@ final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, Reside
         byte op = in.readByte();
         if (op == Command.STOP) return Command.STOP_COMMAND;
         StepPlan plan = op == Command.STEP ? readPlan() : null;
-        return new Command(op, plan, readDoubles(reuse));
+        byte carrier = in.readByte();
+        if (carrier == INLINE) return new Command(op, plan, readDoubles(reuse), null);
+        if (carrier != BROADCAST) throw new IOException("unexpected parameters " + carrier + " on a resident link");
+        int n = in.readInt();
+        if (n < 0 || n > BroadcastParameters.MAX_HANDLE_BYTES) {
+            throw new IOException("a broadcast handle of " + n + " bytes on a resident link");
+        }
+        byte[] handle = new byte[n];
+        in.readFully(handle);
+        return new Command(op, plan, null, handle);
     }
 
     private StepPlan readPlan() throws IOException {
@@ -139,7 +156,16 @@ final class ResidentChannel implements Closeable, ResidentLink.DriverEnd, Reside
     public void send(Command command) throws IOException {
         out.writeByte(command.op());
         if (command.op() == Command.STEP) writePlan(command.plan());
-        if (command.op() != Command.STOP) writeDoubles(command.params());
+        if (command.op() != Command.STOP) {
+            if (command.handle() != null) {
+                out.writeByte(BROADCAST);
+                out.writeInt(command.handle().length);
+                out.write(command.handle());
+            } else {
+                out.writeByte(INLINE);
+                writeDoubles(command.params());
+            }
+        }
         out.flush();
     }
 

@@ -25,9 +25,16 @@ import org.apache.spark.api.java.JavaSparkContext;
  * instead of a job's scheduling (7-12 ms here, measured in docs/BENCHMARKS.md), which is what bounded small steps.
  *
  * <p>The tasks run the same {@code PartitionStep} on the same cached blocks with the same plans and parameters,
- * return one partial sum per partition, and the driver merges those in partition order, so a run gives the bits the one-job-per-step
- * {@link SparkGradientSource} and the single-process {@code LocalGradientSource} give (up to the two-level tree
- * that the job path uses above {@code train.tree-aggregate-threshold} partitions).
+ * return one partial sum per partition, and the driver merges those in partition order, so a run gives the bits the
+ * one-job-per-step {@link SparkGradientSource} and the single-process {@code LocalGradientSource} give. Above
+ * {@code train.tree-aggregate-threshold} partitions they merge as the job path does, in groups of about sqrt(P)
+ * consecutive partitions and then the group sums, and the groups are merged on the tasks ({@link ResidentTree}:
+ * the driver receives about sqrt(P) partials a step instead of P), giving the job path's bits at every P.
+ *
+ * <p>Over TCP (executors in their own JVMs), when the copies a step would send over the links (tasks x 8 x
+ * parameters) are above {@code train.resident.broadcast-bytes}, the parameters go out as one Spark broadcast a step,
+ * the links carrying only its handle ({@link BroadcastParameters}). Under a local master the tasks share the
+ * driver's array and nothing is sent.
  *
  * <p>While the tasks are resident they hold one task slot each, so any other Spark job of this application would
  * wait: the source ends them as soon as Spark's listener bus reports another job ({@link SparkJobWatch}), or at
@@ -48,6 +55,8 @@ public final class ResidentGradientSource implements GradientSource {
     private final int port;
     private final int connectMillis;
     private final LinkSecurity.Link link;
+    private final long broadcastStepBytes;
+    private final int treeThreshold;
     private final SparkJobWatch watch = new SparkJobWatch(this::otherJobStarted);
     private final ExecutorService yielder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "steepest-resident-yield");
@@ -73,6 +82,20 @@ public final class ResidentGradientSource implements GradientSource {
      */
     public ResidentGradientSource(JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
                                   String driverHost, String bindAddress, int port, int connectMillis) {
+        this(jsc, blocks, sizes, model, driverHost, bindAddress, port, connectMillis, Long.MAX_VALUE,
+                Integer.MAX_VALUE);
+    }
+
+    /**
+     * As above, with the thresholds: when tasks x 8 x parameters is above {@code broadcastStepBytes} the
+     * parameters are broadcast (over TCP); above {@code treeThreshold} partitions partials are merged in the job
+     * path's two-level tree, its groups on the tasks. The constructor above never broadcasts and merges flat.
+     */
+    public ResidentGradientSource(JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
+                                  String driverHost, String bindAddress, int port, int connectMillis,
+                                  long broadcastStepBytes, int treeThreshold) {
+        this.broadcastStepBytes = broadcastStepBytes;
+        this.treeThreshold = treeThreshold;
         LinkSecurity.Decision decision = LinkSecurity.decide(jsc.isLocal());
         if (decision.link() == null) throw new IllegalStateException(decision.refusal());
         this.link = decision.link();
@@ -174,7 +197,20 @@ public final class ResidentGradientSource implements GradientSource {
 
     /** The layout the tasks would get if they started now (from the block locations and the executors' slots). */
     public String plannedLayout() {
-        return plan(jsc, blocks).describe();
+        ResidentTree tree = ResidentTree.of(blocks.getNumPartitions(), treeThreshold);
+        return describe(plan(jsc, blocks, tree), tree);
+    }
+
+    /** Whether steps to {@code tasks} tasks ship their parameters as a Spark broadcast (over TCP, above the bytes). */
+    private boolean broadcasts(int tasks) {
+        return link != LinkSecurity.Link.IN_PROCESS && 8.0 * model.numParameters() * tasks > broadcastStepBytes;
+    }
+
+    /** The layout in words, with the tree and the broadcast where they are in use. */
+    private String describe(ResidentLayout planned, ResidentTree tree) {
+        String merged = tree.describe(planned.tasks);
+        return planned.describe() + (merged == null ? "" : "; " + merged)
+                + (broadcasts(planned.numTasks()) ? "; parameters by broadcast" : "");
     }
 
     /**
@@ -182,7 +218,7 @@ public final class ResidentGradientSource implements GradientSource {
      * locations), and each live executor's task slots (Spark's status store; in local mode the one executor is
      * the driver).
      */
-    static ResidentLayout plan(JavaSparkContext jsc, JavaRDD<Block> blocks) {
+    static ResidentLayout plan(JavaSparkContext jsc, JavaRDD<Block> blocks, ResidentTree tree) {
         int parts = blocks.getNumPartitions();
         java.util.List<java.util.List<String>> holders = new java.util.ArrayList<>();
         java.util.Map<String, Integer> slots = new java.util.LinkedHashMap<>();
@@ -211,7 +247,8 @@ public final class ResidentGradientSource implements GradientSource {
             holders.clear();
             slots.clear();
         }
-        return ResidentLayout.plan(parts, holders, orderedByExecutor(slots), total);
+        return tree.twoLevel() ? ResidentLayout.grouped(parts, holders, orderedByExecutor(slots), total, tree.fanIn())
+                : ResidentLayout.plan(parts, holders, orderedByExecutor(slots), total);
     }
 
     /** Executors in the order of their ids (numeric where they are), so that layouts do not depend on map order. */
@@ -269,12 +306,14 @@ public final class ResidentGradientSource implements GradientSource {
                 listener = new ResidentListener(bindAddress, port, link == LinkSecurity.Link.TCP_AES_GCM
                         ? LinkSecurity.sparkSecret() : null, ResidentSession.limits(model, sizes.length), connectMillis);
             }
-            ResidentLayout planned = plan(jsc, blocks);
+            ResidentTree tree = ResidentTree.of(blocks.getNumPartitions(), treeThreshold);
+            ResidentLayout planned = plan(jsc, blocks, tree);
             session = ResidentSession.start(jsc, blocks, planned, model, listener, driverHost,
-                    link == LinkSecurity.Link.TCP_AES_GCM, connectMillis, watch);
+                    link == LinkSecurity.Link.TCP_AES_GCM, connectMillis, watch, tree,
+                    broadcasts(planned.numTasks()));
             sessionJob = session.jobId();
             sessions++;
-            String described = planned.describe();
+            String described = describe(planned, tree);
             if (layout != null && !layout.equals(described)) layoutLog.accept("resident tasks now: " + described);
             layout = described;
         }

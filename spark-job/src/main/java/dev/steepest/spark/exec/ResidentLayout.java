@@ -16,8 +16,10 @@ import java.util.Map;
  * whose block no executor is known to hold go to the tasks with the fewest, too. Without any known block
  * location the partitions are split into consecutive runs over {@code min(P, slots)} tasks with no preference.
  *
- * <p>The layout decides only where the kernels run: every task returns one partial sum per partition and the
- * driver merges them in partition order, so the bits of a step are the same for every layout.
+ * <p>The layout decides only where the kernels run: every task returns the partial sums of its partitions (above
+ * {@code train.tree-aggregate-threshold} some of them merged on the task, {@link ResidentTree}) and the driver
+ * merges them as the job path does, so the bits of a step are the same for every layout. Above that threshold
+ * the layout is drawn over groups of partitions ({@link #grouped}) so that each group is merged on its task.
  */
 final class ResidentLayout implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -102,6 +104,37 @@ final class ResidentLayout implements Serializable {
             executors[i] = where.get(order[i]);
         }
         return new ResidentLayout(out, executors, partitions);
+    }
+
+    /**
+     * {@link #plan} over groups of {@code fanIn} consecutive partitions instead of partitions (a group's holders are
+     * the executors that cache any of its blocks), so that every group lies whole in one task and is merged there
+     * ({@link ResidentTree}); or the plan by partition when that has more tasks (grouping must not cost
+     * parallelism: with fewer groups than task slots a task per group would leave slots idle).
+     */
+    static ResidentLayout grouped(int partitions, List<List<String>> holders, Map<String, Integer> slots,
+                                  int totalSlots, int fanIn) {
+        ResidentLayout byPartition = plan(partitions, holders, slots, totalSlots);
+        int groups = (partitions + fanIn - 1) / fanIn;
+        List<List<String>> groupHolders = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            List<String> h = new ArrayList<>();
+            for (int p = g * fanIn; p < Math.min(partitions, (g + 1) * fanIn); p++) {
+                for (String e : p < holders.size() ? holders.get(p) : List.<String>of()) if (!h.contains(e)) h.add(e);
+            }
+            groupHolders.add(h);
+        }
+        ResidentLayout byGroup = plan(groups, groupHolders, slots, totalSlots);
+        if (byGroup.numTasks() < byPartition.numTasks()) return byPartition;
+        int[][] tasks = new int[byGroup.numTasks()][];
+        for (int t = 0; t < tasks.length; t++) {
+            List<Integer> parts = new ArrayList<>();
+            for (int g : byGroup.tasks[t]) {
+                for (int p = g * fanIn; p < Math.min(partitions, (g + 1) * fanIn); p++) parts.add(p);
+            }
+            tasks[t] = parts.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return new ResidentLayout(tasks, byGroup.executors, partitions);
     }
 
     /** Consecutive runs of partitions over {@code numTasks} tasks, with no executor preference. */

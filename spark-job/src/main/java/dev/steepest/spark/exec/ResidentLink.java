@@ -12,12 +12,16 @@ final class ResidentLink {
     private ResidentLink() {
     }
 
-    /** What the driver asks of a task: a step ({@code plan} set), a pass over all rows, or to stop. */
-    record Command(byte op, StepPlan plan, double[] params) {
+    /**
+     * What the driver asks of a task: a step ({@code plan} set), a pass over all rows, or to stop. The parameters
+     * come either as {@code params} or, when they are broadcast, as the broadcast's {@code handle}
+     * ({@link BroadcastParameters}); the other is null.
+     */
+    record Command(byte op, StepPlan plan, double[] params, byte[] handle) {
         static final byte STOP = 0;
         static final byte STEP = 1;
         static final byte ALL = 2;
-        static final Command STOP_COMMAND = new Command(STOP, null, null);
+        static final Command STOP_COMMAND = new Command(STOP, null, null, null);
     }
 
     /** The driver's end. */

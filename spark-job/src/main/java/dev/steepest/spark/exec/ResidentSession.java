@@ -3,7 +3,6 @@ package dev.steepest.spark.exec;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Accumulator;
 import dev.steepest.core.model.Model;
-import dev.steepest.core.train.PartitionStep;
 import dev.steepest.core.train.StepPlan;
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,12 +14,18 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The driver's side of one start of the resident tasks: the Spark job that runs one {@link ResidentTask} per task of
  * a {@link ResidentLayout} (over {@link ResidentGroups}, so each task holds the blocks of its partitions), a link to
- * each, and the steps sent over them. A step sends the command to every task, then reads one partial per partition
- * (the tasks compute meanwhile) and merges them in partition order, whatever the layout.
+ * each, and the steps sent over them. A step sends the command to every task, then reads each task's pieces (the
+ * tasks compute meanwhile: a partial per partition, or per run of a group merged on the task) and merges them as
+ * the {@link ResidentTree} says, whatever the layout.
+ *
+ * <p>With {@code broadcast} set, a step's parameters go out as one Spark broadcast, each task getting only its
+ * handle ({@link BroadcastParameters}), and the broadcast is destroyed once every task has replied; else they go
+ * over every link (in memory under a local master, where the tasks share the driver's array).
  */
 final class ResidentSession {
     /** How long a broken link waits for Spark to say why the task ended. */
@@ -35,9 +40,13 @@ final class ResidentSession {
     private final int numParameters;
     private final long tokenHigh;
     private final SparkJobWatch watch;
+    private final ResidentTree tree;
+    private final int[][] pieces;
+    private final JavaSparkContext broadcast;
 
     private ResidentSession(JavaFutureAction<Void> job, ResidentLink.DriverEnd[] links, ResidentLayout layout,
-                            int numParameters, long tokenHigh, SparkJobWatch watch) {
+                            int numParameters, long tokenHigh, SparkJobWatch watch, ResidentTree tree,
+                            JavaSparkContext broadcast) {
         this.job = job;
         this.jobId = job.jobIds().isEmpty() ? -1 : job.jobIds().get(0);
         this.links = links;
@@ -46,15 +55,20 @@ final class ResidentSession {
         this.numParameters = numParameters;
         this.tokenHigh = tokenHigh;
         this.watch = watch;
+        this.tree = tree;
+        this.pieces = new int[layout.numTasks()][];
+        for (int t = 0; t < pieces.length; t++) pieces[t] = tree.pieces(layout.tasks[t]);
+        this.broadcast = broadcast;
     }
 
     /**
      * Starts the tasks and waits until each is linked: in memory when {@code listener} is null (a local master,
-     * whose tasks run in this JVM), else through the listener's hellos.
+     * whose tasks run in this JVM), else through the listener's hellos. {@code broadcast}: ship each step's
+     * parameters as a Spark broadcast.
      */
     static ResidentSession start(JavaSparkContext jsc, JavaRDD<Block> blocks, ResidentLayout layout, Model model,
                                  ResidentListener listener, String driverHost, boolean secured, int connectMillis,
-                                 SparkJobWatch watch) throws IOException {
+                                 SparkJobWatch watch, ResidentTree tree, boolean broadcast) throws IOException {
         long tokenHigh = RANDOM.nextLong();
         long tokenLow = RANDOM.nextLong();
         int parts = blocks.getNumPartitions();
@@ -80,7 +94,7 @@ final class ResidentSession {
         JavaFutureAction<Void> job;
         try {
             job = new JavaRDD<>(new ResidentGroups(blocks.rdd(), layout), blocks.classTag())
-                    .foreachPartitionAsync(ResidentTask.function(target, model, layout.tasks));
+                    .foreachPartitionAsync(ResidentTask.function(target, model, layout.tasks, tree));
             jobRef[0] = job;
         } finally {
             jsc.setLocalProperty("spark.job.description", previous);
@@ -106,7 +120,8 @@ final class ResidentSession {
             if (inProcess != null) for (InProcessLink l : inProcess) l.close();
             throw e;
         }
-        return new ResidentSession(job, links, layout, model.numParameters(), tokenHigh, watch);
+        return new ResidentSession(job, links, layout, model.numParameters(), tokenHigh, watch, tree,
+                broadcast ? jsc : null);
     }
 
     static ResidentChannel.Limits limits(Model model, int partitions) {
@@ -153,11 +168,16 @@ final class ResidentSession {
     }
 
     Accumulator step(StepPlan plan, double[] params) throws IOException {
-        return run(new ResidentLink.Command(ResidentLink.Command.STEP, plan, params));
+        return run(ResidentLink.Command.STEP, plan, params);
     }
 
     Accumulator all(double[] params) throws IOException {
-        return run(new ResidentLink.Command(ResidentLink.Command.ALL, null, params));
+        return run(ResidentLink.Command.ALL, null, params);
+    }
+
+    /** Whether steps ship their parameters as a Spark broadcast. */
+    boolean broadcasts() {
+        return broadcast != null;
     }
 
     /** The layout the tasks of this start serve. */
@@ -165,16 +185,27 @@ final class ResidentSession {
         return layout;
     }
 
-    private Accumulator run(ResidentLink.Command command) throws IOException {
+    private Accumulator run(byte op, StepPlan plan, double[] params) throws IOException {
+        Broadcast<double[]> shared = broadcast == null ? null : broadcast.broadcast(params);
         int t = 0;
         try {
+            ResidentLink.Command command = new ResidentLink.Command(op, plan, shared == null ? params : null,
+                    shared == null ? null : BroadcastParameters.encode(shared));
             for (; t < links.length; t++) links[t].send(command);
+            java.util.Arrays.fill(partials, null);
             for (t = 0; t < links.length; t++) {
-                for (int p : layout.tasks[t]) partials[p] = links[t].receive();
+                int[] parts = layout.tasks[t];
+                int i = 0;
+                for (int run : pieces[t]) {
+                    partials[parts[i]] = links[t].receive();
+                    i += run;
+                }
             }
-            return PartitionStep.mergeInOrder(partials, numParameters);
+            return tree.merge(partials, numParameters);
         } catch (IOException e) {
             throw explained(t, e);
+        } finally {
+            if (shared != null) shared.destroy(false); // non-blocking: executors drop their copies meanwhile
         }
     }
 

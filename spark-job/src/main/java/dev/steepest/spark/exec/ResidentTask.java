@@ -15,9 +15,11 @@ import org.apache.spark.api.java.function.VoidFunction;
  * The executor's side of resident steps: the function a resident task runs. A task serves the partitions its
  * {@link ResidentLayout} gives it (the blocks of its executor, read once when it starts). It attaches to its link
  * (in memory when the task runs in the driver's JVM, else over TCP, through {@link LinkSecurity}'s handshake) and
- * then loops: read a command, run the partition kernel on each of its blocks, send back one partial sum per
- * partition (in the layout's order, after all are computed, so a driver busy reading another task's replies never
- * holds up this task's kernels), until the driver says stop or goes away.
+ * then loops: read a command (the parameters inline, or a broadcast's handle whose value it reads,
+ * {@link BroadcastParameters}), run the partition kernel on each of its blocks, send back its pieces (one partial
+ * sum per partition, or above the tree threshold one per run of a group's partitions merged here,
+ * {@link ResidentTree}; in the layout's order, after all are computed, so a driver busy reading another task's
+ * replies never holds up this task's kernels), until the driver says stop or goes away.
  *
  * <p>Everything here is static so that the task closure captures only what {@link #function} names, never the
  * driver's source.
@@ -32,7 +34,7 @@ final class ResidentTask {
     }
 
     /** The function of the job over {@link ResidentGroups}: task {@code t} serves {@code layout[t]}. */
-    static VoidFunction<Iterator<Block>> function(Target target, Model model, int[][] layout) {
+    static VoidFunction<Iterator<Block>> function(Target target, Model model, int[][] layout, ResidentTree tree) {
         return it -> {
             int task = TaskContext.getPartitionId();
             int[] partitions = layout[task];
@@ -41,11 +43,11 @@ final class ResidentTask {
             InProcessLink.Session local = InProcessLink.REGISTRY.get(target.tokenHigh());
             if (local != null && local.tokenLow() == target.tokenLow()) {
                 InProcessLink link = local.links()[task];
-                if (link.attach()) serve(link, model, partitions, blocks);
+                if (link.attach()) serve(link, model, partitions, blocks, tree);
                 return;
             }
             try (ResidentChannel c = connect(target, task)) {
-                serve(c, model, partitions, blocks);
+                serve(c, model, partitions, blocks, tree);
             }
         };
     }
@@ -67,14 +69,26 @@ final class ResidentTask {
         }
     }
 
-    /** A task's loop: one partial sum per partition and command, until STOP or the driver goes away. */
-    static void serve(ResidentLink.TaskEnd link, Model model, int[] partitions, Block[] blocks) throws IOException {
-        double[] params = null;
+    /** A task's loop: its pieces ({@link ResidentTree#fold}) per command, until STOP or the driver goes away. */
+    static void serve(ResidentLink.TaskEnd link, Model model, int[] partitions, Block[] blocks, ResidentTree tree)
+            throws IOException {
+        double[] buffer = null;
         Accumulator[] acc = new Accumulator[partitions.length];
         while (true) {
-            ResidentLink.Command command = link.next(params);
+            ResidentLink.Command command = link.next(buffer);
             if (command.op() == ResidentLink.Command.STOP) return;
-            params = command.params();
+            double[] params;
+            try {
+                if (command.handle() != null) {
+                    params = BroadcastParameters.read(BroadcastParameters.decode(command.handle()));
+                } else {
+                    params = command.params();
+                    buffer = params;
+                }
+            } catch (IOException e) {
+                link.fail(e.getMessage());
+                throw e;
+            }
             try {
                 for (int i = 0; i < partitions.length; i++) {
                     acc[i] = command.plan() != null
@@ -85,7 +99,7 @@ final class ResidentTask {
                 link.fail(e.toString());
                 throw e;
             }
-            for (Accumulator a : acc) link.reply(a);
+            for (Accumulator a : tree.fold(partitions, acc, model.numParameters())) link.reply(a);
         }
     }
 }

@@ -75,13 +75,27 @@ public final class StepSources {
         }
         String waited = awaitExecutors(jsc);
         int slots = taskSlots(jsc);
-        long stepBytes = 8L * numParameters * partitions;
+        int partials = driverPartials(partitions, (int) cfg.longValue("train.tree-aggregate-threshold"), slots);
+        long stepBytes = 8L * numParameters * partials;
         long maxStepBytes = cfg.longValue("train.resident.max-step-bytes");
         if (!jsc.isLocal() && stepBytes > maxStepBytes) {
-            return new Choice(false, "auto: " + partitions + " partitions x " + numParameters + " parameters = "
-                    + stepBytes + " bytes a step > train.resident.max-step-bytes " + maxStepBytes);
+            return new Choice(false, "auto: " + partials + (partials == partitions ? " partitions" : " partition groups")
+                    + " x " + numParameters + " parameters = " + stepBytes + " bytes a step > "
+                    + "train.resident.max-step-bytes " + maxStepBytes);
         }
         return new Choice(true, "auto: " + partitions + " partitions, " + slots + " task slots" + waited);
+    }
+
+    /**
+     * The partials the driver receives a resident step: one per partition up to {@code treeThreshold} partitions;
+     * above it one per group of {@code ceil(sqrt(P))} consecutive partitions (merged on the tasks) when there are at
+     * least as many groups as task slots (else the layout goes by partition, and up to one per partition).
+     */
+    static int driverPartials(int partitions, int treeThreshold, int slots) {
+        if (partitions <= treeThreshold) return partitions;
+        int fanIn = (int) Math.ceil(Math.sqrt(partitions));
+        int groups = (partitions + fanIn - 1) / fanIn;
+        return groups >= slots ? groups : partitions;
     }
 
     /**
@@ -222,7 +236,8 @@ public final class StepSources {
         String host = conf.get("spark.driver.host", "127.0.0.1");
         ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, host,
                 conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
-                (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")));
+                (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")),
+                cfg.longValue("train.resident.broadcast-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
         resident.onLayout(console);
         return new Steps(jobs, resident, recovery == null ? resident : recovery.recovering(resident, "resident tasks"),
                 w -> console.accept("warning: " + w), choice);

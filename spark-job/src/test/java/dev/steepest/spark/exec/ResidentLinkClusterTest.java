@@ -177,6 +177,13 @@ class ResidentLinkClusterTest {
             Run run = train(cluster, LOGISTIC);
             assertTrue(run.log().contains("authenticated and encrypted (AES-256-GCM, keys from Spark's application "
                     + "secret)"), run.log());
+            // a broadcast's handle (larger than this model's parameters) fits the sealed frames, with the same bits
+            Run broadcast = train(cluster, LOGISTIC + "\ntrain.resident.broadcast-bytes = 0");
+            assertEquals(List.of(), broadcast.outcome().summary().get("warnings"), broadcast.log());
+            assertEquals("tcp-aes-gcm", broadcast.outcome().summary().get("resident_link"));
+            assertTrue(((String) broadcast.outcome().summary().get("resident_layout")).endsWith(
+                    "; parameters by broadcast"), broadcast.log());
+            assertArrayEquals(run.outcome().result().params(), broadcast.outcome().result().params(), 0.0);
         } finally {
             cluster.stop();
         }

@@ -139,7 +139,7 @@ class ResidentListenerTest {
                 }
                 assertEquals(1, admission.connected());
                 double[] params = {1.5, -2.25, Math.E};
-                admission.links()[0].send(new ResidentLink.Command(ResidentLink.Command.ALL, null, params));
+                admission.links()[0].send(new ResidentLink.Command(ResidentLink.Command.ALL, null, params, null));
                 assertArrayEquals(params, taskEnd.next(null).params(), 0.0);
                 long counted = System.nanoTime();
                 while (listener.dropped() < 2 && System.nanoTime() - counted < 2_000_000_000L) Thread.sleep(10);
