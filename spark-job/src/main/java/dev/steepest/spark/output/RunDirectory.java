@@ -7,10 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -108,7 +104,7 @@ public final class RunDirectory {
         Storage fs = storage(dir, conf, "--out");
         String t = qualify(fs, dir, "--out");
         try {
-            recover(fs, t);
+            CommittedDirectories.recover(fs, t);
             if (fs.isFile(t)) throw new InputError("--out: '" + dir + "' is a file, not a directory");
             if (!overwrite && fs.isDirectory(t) && !fs.list(t).isEmpty()) {
                 throw new InputError("--out: '" + dir + "' exists and is not empty; pass --overwrite to replace it "
@@ -148,7 +144,7 @@ public final class RunDirectory {
             Storage.Local local = new Storage.Local();
             String tmpdir = staging.getParent().toString();
             // staging directories of runs that are gone (a second signal, SIGKILL)
-            removeStaleTemps(local, tmpdir, local.list(tmpdir), "steepest-" + fs.name(t) + ".staging-");
+            CommittedDirectories.removeStaleTemps(local, tmpdir, local.list(tmpdir), "steepest-" + fs.name(t) + ".staging-");
             Files.writeString(staging.resolve(OWNER), TempOwner.current());
             return new RunDirectory(fs, t, staging, false, what);
         } catch (IOException e) {
@@ -215,7 +211,7 @@ public final class RunDirectory {
             throw new IOException("cannot write " + owner + ": " + e.getMessage(), e);
         }
         fs.upload(temp, sibling, Set.of(OWNER));
-        if (!fs.atomicRename()) writeManifest(sibling);
+        if (!fs.atomicRename()) CommittedDirectories.writeManifest(fs, sibling);
     }
 
     /** Commit step 1: the existing target, if any, to {@code .NAME.old-T}. */
@@ -226,7 +222,7 @@ public final class RunDirectory {
         if (fs.atomicRename()) {
             rename(target, o);
         } else {
-            copyTree(target, o);
+            CommittedDirectories.copyTree(fs, target, o);
             fs.delete(fs.child(target, MANIFEST));
             fs.delete(target);
         }
@@ -239,15 +235,15 @@ public final class RunDirectory {
             fs.delete(fs.child(sibling, OWNER));
             rename(sibling, target);
         } else {
-            copyTree(sibling, target);
+            CommittedDirectories.copyTree(fs, sibling, target);
         }
         committed = true;
     }
 
     /** Commit step 3: the old directory (and, without atomic renames, the temporary one) is deleted. */
     void deleteOld() {
-        if (old != null) quietDelete(fs, old);
-        if (!fs.atomicRename() && sibling != null) quietDelete(fs, sibling);
+        if (old != null) CommittedDirectories.quietDelete(fs, old);
+        if (!fs.atomicRename() && sibling != null) CommittedDirectories.quietDelete(fs, sibling);
         if (!direct) deleteLocal(temp);
     }
 
@@ -259,8 +255,8 @@ public final class RunDirectory {
                 if (!fs.exists(target)) rename(old, target);
             } else {
                 fs.delete(target);
-                copyTree(old, target);
-                quietDelete(fs, old);
+                CommittedDirectories.copyTree(fs, old, target);
+                CommittedDirectories.quietDelete(fs, old);
             }
             return target;
         } catch (IOException | RuntimeException e) {
@@ -272,60 +268,9 @@ public final class RunDirectory {
         if (!fs.rename(from, to)) throw new IOException("cannot rename " + from + " to " + to);
     }
 
-    /** Copies directory {@code from} to {@code to}, {@link #MANIFEST} last (a fresh one if {@code from} has none). */
-    private void copyTree(String from, String to) throws IOException {
-        List<String> files = fs.files(from);
-        boolean hasManifest = files.remove(MANIFEST);
-        files.remove(OWNER);
-        fs.mkdirs(to);
-        for (String f : files) fs.copyFile(fs.resolve(from, f), fs.resolve(to, f));
-        if (hasManifest) fs.copyFile(fs.child(from, MANIFEST), fs.child(to, MANIFEST));
-        else writeManifest(to);
-    }
-
-    /** Writes {@code dir}'s manifest: every file under it with its size. */
-    private void writeManifest(String dir) throws IOException {
-        Map<String, Object> files = new LinkedHashMap<>();
-        for (String f : fs.files(dir)) {
-            if (f.equals(MANIFEST) || f.equals(OWNER)) continue;
-            files.put(f, Map.of("bytes", fs.length(fs.resolve(dir, f))));
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("written_by", "steepest");
-        m.put("files", files);
-        try (var out = fs.create(fs.child(dir, MANIFEST))) {
-            out.write(Json.bytes(m));
-        } catch (IOException e) {
-            throw new IOException("cannot write " + fs.child(dir, MANIFEST) + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether {@code dir} has a manifest whose files are all there with their sizes. */
-    static boolean manifestComplete(Storage fs, String dir) {
-        try {
-            String m = fs.child(dir, MANIFEST);
-            if (!fs.isFile(m)) return false;
-            Map<?, ?> files = (Map<?, ?>) new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readValue(fs.read(m), Map.class).get("files");
-            if (files == null) return false;
-            for (Map.Entry<?, ?> e : files.entrySet()) {
-                String f = fs.resolve(dir, (String) e.getKey());
-                long want = ((Number) ((Map<?, ?>) e.getValue()).get("bytes")).longValue();
-                if (!fs.isFile(f) || fs.length(f) != want) return false;
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static boolean complete(Storage fs, String dir) throws IOException {
-        return fs.atomicRename() ? fs.exists(dir) : manifestComplete(fs, dir);
-    }
-
     /** A failed upload: nothing under the target changed; the staging directory is kept and named. */
     private OutputFailure failedUpload(Exception e) {
-        if (sibling != null) quietDelete(fs, sibling);
+        if (sibling != null) CommittedDirectories.quietDelete(fs, sibling);
         sibling = null;
         String kept = keepStaging();
         return new OutputFailure("cannot write the outputs to " + target + ": " + message(e) + "; " + target
@@ -398,7 +343,7 @@ public final class RunDirectory {
     public static void recover(Path dir) {
         try {
             Storage.Local fs = new Storage.Local();
-            recover(fs, fs.qualify(dir.toString()));
+            CommittedDirectories.recover(fs, fs.qualify(dir.toString()));
         } catch (IOException e) {
             // nothing we can repair; check() reports an unreadable directory
         }
@@ -414,45 +359,10 @@ public final class RunDirectory {
     public static void recover(String dir, Configuration conf) {
         Storage fs = storage(dir, conf, "--out");
         try {
-            recover(fs, qualify(fs, dir, "--out"));
+            CommittedDirectories.recover(fs, qualify(fs, dir, "--out"));
         } catch (IOException e) {
             // nothing we can repair; check() reports an unreadable directory
         }
-    }
-
-    private static void recover(Storage fs, String abs) throws IOException {
-        String parent = fs.parent(abs);
-        if (parent == null || !fs.isDirectory(parent)) return;
-        String name = fs.name(abs);
-        List<String> siblings = fs.list(parent);
-        removeStaleTemps(fs, parent, siblings, "." + name + ".tmp-");
-        String prefix = "." + name + ".old-";
-        List<String> olds = new ArrayList<>();
-        for (String s : siblings) if (s.startsWith(prefix)) olds.add(fs.child(parent, s));
-        if (olds.isEmpty()) return;
-        // the name is .NAME.old-<millis>-<nanos>: the last by wall-clock time is the newest
-        olds.sort(Comparator.comparingLong(o -> millisOf(fs.name(o))));
-        if (!complete(fs, abs)) {
-            for (int i = olds.size() - 1; i >= 0; i--) {
-                String o = olds.get(i);
-                if (!complete(fs, o)) continue;
-                try {
-                    if (fs.atomicRename()) {
-                        if (!fs.rename(o, abs)) throw new IOException("rename failed");
-                    } else {
-                        fs.delete(abs);
-                        new RunDirectory(fs, abs, null, false, "--out").copyTree(o, abs);
-                    }
-                } catch (IOException e) {
-                    throw new InputError("--out: '" + abs + "' is missing after an interrupted run and its previous "
-                            + "contents, in '" + o + "', could not be moved back: " + e.getMessage(), e);
-                }
-                if (fs.atomicRename()) olds.remove(i); // copied back: the copy is deleted with the others below
-                break;
-            }
-        }
-        if (!complete(fs, abs)) return; // never delete what may be the last copy
-        for (String o : olds) quietDelete(fs, o);
     }
 
     /**
@@ -461,76 +371,17 @@ public final class RunDirectory {
      * not atomic, without a complete {@value #MANIFEST}.
      */
     public static void requireComplete(String dir, Configuration conf, String what) {
-        Storage fs;
-        String t;
-        try {
-            fs = Storage.of(dir, conf);
-            t = fs.qualify(dir);
-        } catch (IOException | RuntimeException e) {
-            return; // the reader reports an unreadable location itself
-        }
-        try {
-            String name = fs.name(t);
-            if (name.startsWith(".") && (name.contains(".tmp-") || name.contains(".old-"))) {
-                throw new InputError(what + ": '" + dir + "' is a temporary directory of an unfinished commit");
-            }
-            if (fs.exists(t) && fs.isDirectory(t) && !fs.atomicRename() && !manifestComplete(fs, t)
-                    && fs.list(t).stream().anyMatch(OUTPUT_NAMES::contains)) {
-                throw new InputError(what + ": '" + dir + "' is not complete: its commit is unfinished (no complete "
-                        + MANIFEST + "; rerun the command that writes it)");
-            }
-            if (!fs.exists(t) || !complete(fs, t)) {
-                String parent = fs.parent(t);
-                if (parent == null) return;
-                for (String s : fs.list(parent)) {
-                    if (s.startsWith("." + name + ".old-")) {
-                        throw new InputError(what + ": '" + dir + "' is not complete: its commit is unfinished (the "
-                                + "previous output is in " + fs.child(parent, s) + "; any steepest train with --out "
-                                + dir + " restores it)");
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the reader reports an unreadable location itself
-        }
-    }
-
-    /** Names that make a directory an output (a run's or a saved model's) rather than, say, of checkpoints. */
-    private static final Set<String> OUTPUT_NAMES = Set.of("model.json", "summary.json", "metrics.jsonl",
-            "spark-model", "metadata", "data", MANIFEST);
-
-    private static void removeStaleTemps(Storage fs, String parent, List<String> siblings, String prefix) {
-        for (String s : siblings) {
-            if (!s.startsWith(prefix)) continue;
-            String t = fs.child(parent, s);
-            try {
-                String owner = fs.child(t, OWNER);
-                String text = fs.isFile(owner) ? new String(fs.read(owner), java.nio.charset.StandardCharsets.UTF_8)
-                        : null;
-                if (TempOwner.isStale(text, fs.modified(t))) fs.delete(t);
-            } catch (IOException e) {
-                // best effort: a leftover hidden directory is harmless
-            }
-        }
-    }
-
-    private static long millisOf(String name) {
-        String rest = name.substring(name.lastIndexOf(".old-") + 5);
-        try {
-            return Long.parseLong(rest.substring(0, rest.indexOf('-')));
-        } catch (RuntimeException e) {
-            return Long.MIN_VALUE;
-        }
+        CommittedDirectories.requireComplete(dir, conf, what);
     }
 
     /** Removes the temporary directory of a run that did not finish. */
     public void abort() {
         if (committed) return;
         if (direct) {
-            quietDelete(fs, temp.toString());
+            CommittedDirectories.quietDelete(fs, temp.toString());
         } else {
             deleteLocal(temp);
-            if (sibling != null) quietDelete(fs, sibling);
+            if (sibling != null) CommittedDirectories.quietDelete(fs, sibling);
         }
     }
 
@@ -550,15 +401,7 @@ public final class RunDirectory {
         }
     }
 
-    private static void quietDelete(Storage fs, String path) {
-        try {
-            fs.delete(path);
-        } catch (IOException | RuntimeException ignored) {
-            // best effort: a leftover hidden directory is harmless
-        }
-    }
-
     private static void deleteLocal(Path p) {
-        quietDelete(new Storage.Local(), p.toString());
+        CommittedDirectories.quietDelete(new Storage.Local(), p.toString());
     }
 }
