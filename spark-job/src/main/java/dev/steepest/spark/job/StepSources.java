@@ -14,8 +14,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The gradient source of a run, as its {@link StepSpec} ({@code train.step-mode}, ...) says: one Spark job per step, or resident tasks that
- * the driver streams steps to (with the job path as their fallback).
+ * The gradient source of a run, as its {@link StepSpec} ({@code train.step-mode}, ...) says: one Spark job per
+ * step, or resident tasks that the driver streams steps to (with the job path as their fallback).
  */
 public final class StepSources {
     private StepSources() {
