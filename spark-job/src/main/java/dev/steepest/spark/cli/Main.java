@@ -119,7 +119,8 @@ public final class Main {
                 out.println("report: " + dir.target("report.html"));
             }
             dir.commit();
-            Checkpointing.afterCommit(spec.run().checkpoints(), dir.target(), spark.sparkContext().hadoopConfiguration(), out::println);
+            Checkpointing.afterCommit(spec.run().checkpoints(), dir.target(),
+                    spark.sparkContext().hadoopConfiguration(), out::println);
             out.println("outputs: " + dir.target());
             if (cli.report() && dir.local()) dev.steepest.spark.report.ReportCommand.run(
                     new String[] {"report", dir.target()}, out, err);

@@ -92,8 +92,9 @@ public final class Checkpointing {
      * with {@code resumed}, first checks the data against the checkpoint's and continues its metrics. {@code cfg} is
      * what a checkpoint saves of the config (to resume with), {@code spec} where and when it writes.
      */
-    static Checkpointing start(SparkSession spark, JobConfig cfg, CheckpointSpec spec, RunDirectory out, TrainingData train,
-                               MetricsWriter metrics, Resumption.Located resumed, Consumer<String> console) {
+    static Checkpointing start(SparkSession spark, JobConfig cfg, CheckpointSpec spec, RunDirectory out,
+                               TrainingData train, MetricsWriter metrics, Resumption.Located resumed,
+                               Consumer<String> console) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Map<String, Object> data = fingerprint(train, cfg, conf);
         if (resumed != null) {

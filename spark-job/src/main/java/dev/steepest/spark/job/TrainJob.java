@@ -165,8 +165,8 @@ public final class TrainJob {
             TrainingPlan plan = spec.plan(train.numRows()); // once: the loop is handed it
             double[] initial = warm == null ? spec.model().initialParameters(model) : WarmStart.parameters(warm, model);
             long threshold = spec.steps().broadcastThresholdBytes();
-            steps = StepSources.create(spec.steps(), jsc, train.blocks(), train.partitionSizes(), model, console::println,
-                    recovery);
+            steps = StepSources.create(spec.steps(), jsc, train.blocks(), train.partitionSizes(), model,
+                    console::println, recovery);
             GradientSource source = steps.source();
 
             List<TrainingListener> listeners = new ArrayList<>();
@@ -229,7 +229,8 @@ public final class TrainJob {
             LbfgsTraining lbfgs = spec.lbfgs(source, model, plan, loopOptions, listeners);
             if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
             Checkpointing checkpoints = lbfgs != null ? null
-                    : Checkpointing.start(spark, cfg, spec.run().checkpoints(), out, train, metrics, resumed, console::println);
+                    : Checkpointing.start(spark, cfg, spec.run().checkpoints(), out, train, metrics, resumed,
+                            console::println);
             if (checkpoints != null && checkpoints.listener() != null) listeners.add(checkpoints.listener());
             TrainingResult result = lbfgs != null ? lbfgs.run(initial)
                     : new TrainingLoop(source, model, settings, plan, spec.optimizer().factory(), listeners,
