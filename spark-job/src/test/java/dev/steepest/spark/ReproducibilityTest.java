@@ -16,6 +16,7 @@ import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
+import dev.steepest.spark.spec.StepSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -114,12 +115,13 @@ class ReproducibilityTest {
             // over TCP, auto weighs a step's traffic: 2 partitions x 1,000 parameters x 8 bytes > 100 bytes
             org.apache.spark.api.java.JavaSparkContext jsc =
                     org.apache.spark.api.java.JavaSparkContext.fromSparkContext(cluster.sparkContext());
-            StepSources.Choice heavy = StepSources.choose(SparkTestSupport.config(MOMENTUM_LOGISTIC
-                    + "\ntrain.resident.max-step-bytes = 100"), jsc, 2, 1000);
+            StepSources.Choice heavy = StepSources.choose(StepSpec.of(SparkTestSupport.config(MOMENTUM_LOGISTIC
+                    + "\ntrain.resident.max-step-bytes = 100")), jsc, 2, 1000);
             assertTrue(!heavy.resident(), heavy.reason());
             assertTrue(heavy.reason().contains("16000 bytes a step > train.resident.max-step-bytes 100"),
                     heavy.reason());
-            assertTrue(StepSources.choose(SparkTestSupport.config(MOMENTUM_LOGISTIC), jsc, 2, 1000).resident());
+            assertTrue(StepSources.choose(StepSpec.of(SparkTestSupport.config(MOMENTUM_LOGISTIC)), jsc, 2, 1000)
+                    .resident());
             // 8 partitions on 2 single-slot executors: 2 resident tasks, each serving the 4 partitions its executor
             // caches (or, where the cache placed them unevenly, handed over to balance), the bits of one job per step
             String eight = MOMENTUM_LOGISTIC + "\ndata.partitions = 8";

@@ -20,6 +20,7 @@ import dev.steepest.spark.exec.ResidentGradientSource;
 import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.StepSources;
 import dev.steepest.spark.job.TrainJob;
+import dev.steepest.spark.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -128,19 +129,19 @@ class ResidentStepsTest extends LocalSparkTest {
     void autoIsResidentForAnyPartitionCount() {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JobConfig auto = SparkTestSupport.config(LOGISTIC);
-        assertTrue(StepSources.choose(auto, jsc, 2, 5).resident());
+        assertTrue(StepSources.choose(StepSpec.of(auto), jsc, 2, 5).resident());
         // in memory under a local master: the size of a step's parameters does not matter
-        assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.resident.max-step-bytes = 100"),
-                jsc, 2, 1_000_000).resident());
+        assertTrue(StepSources.choose(StepSpec.of(SparkTestSupport.config(LOGISTIC
+                + "\ntrain.resident.max-step-bytes = 100")), jsc, 2, 1_000_000).resident());
         // more partitions than task slots: tasks serve several partitions each
-        StepSources.Choice three = StepSources.choose(auto, jsc, 3, 5);
+        StepSources.Choice three = StepSources.choose(StepSpec.of(auto), jsc, 3, 5);
         assertTrue(three.resident());
         assertEquals("auto: 3 partitions, 2 task slots", three.reason());
-        assertTrue(StepSources.choose(auto, jsc, 80, 5).resident());
-        assertFalse(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = jobs"), jsc, 1, 5)
-                .resident());
-        assertTrue(StepSources.choose(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = resident"), jsc, 9, 5)
-                .resident());
+        assertTrue(StepSources.choose(StepSpec.of(auto), jsc, 80, 5).resident());
+        assertFalse(StepSources.choose(StepSpec.of(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = jobs")), jsc,
+                1, 5).resident());
+        assertTrue(StepSources.choose(StepSpec.of(SparkTestSupport.config(LOGISTIC + "\ntrain.step-mode = resident")),
+                jsc, 9, 5).resident());
     }
 
     @Test

@@ -2,14 +2,13 @@ package dev.steepest.spark.cli;
 
 import dev.steepest.core.model.Evaluation;
 import dev.steepest.core.model.Model;
-import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.SparkGradientSource;
-import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.ml.FlatParameters;
 import dev.steepest.spark.ml.ModelJson;
+import dev.steepest.spark.spec.TrainingSpec;
 import java.io.PrintStream;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -26,15 +25,17 @@ final class EvaluateCommand {
     private EvaluateCommand() {
     }
 
-    static void run(SparkSession spark, RunModel run, JobConfig cfg, ScoringArgs cli, String target, PrintStream out) {
-        BlockLoader.Options options = dev.steepest.spark.job.DataOptions.of(cfg, RunComponents.maxClasses(cfg));
-        TrainingData data = BlockLoader.loadHeldOut(spark, "--data", cli.data(), options, run.spec(cfg));
+    /** Evaluates {@code run}'s model on {@code cli.data()}, read and evaluated with {@code training}'s settings. */
+    static void run(SparkSession spark, RunModel run, TrainingSpec training, ScoringArgs cli, String target,
+                    PrintStream out) {
+        BlockLoader.Options options = training.data().loader();
+        TrainingData data = BlockLoader.loadHeldOut(spark, "--data", cli.data(), options, run.spec(options));
         try {
             int classes = run.model().isClassifier() ? run.model().labelMapping().size() : 0;
-            Model model = RunComponents.create(cfg, run.model().numFeatures(), classes);
+            Model model = training.model().create(run.model().numFeatures(), classes);
             double[] params = FlatParameters.of(run.model(), model);
             Evaluation e = SparkGradientSource.evaluate(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                    data.blocks(), model, params, cfg.longValue("train.broadcast-threshold-bytes"));
+                    data.blocks(), model, params, training.steps().broadcastThresholdBytes());
             Map<String, Object> metrics = TrainJob.testMetrics(e, model);
             if (data.skippedRows() > 0) metrics.put("skipped_records", data.skipped());
             String json = ModelJson.text(metrics);

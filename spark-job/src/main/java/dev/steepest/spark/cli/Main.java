@@ -13,6 +13,7 @@ import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.job.TrainingInputs;
 import dev.steepest.spark.output.RunDirectory;
+import dev.steepest.spark.spec.RunSpec;
 import dev.steepest.spark.spec.TrainingSpec;
 import java.io.File;
 import java.io.PrintStream;
@@ -79,6 +80,7 @@ public final class Main {
             checkBlasMode();
             Resumption.Located resumed = null;
             JobConfig cfg;
+            RunSpec run; // output.dir, model.init-from and the checkpoints: checked before the rest of the spec
             String outDir;
             boolean overwrite = cli.overwrite();
             if (cli.resume() != null) {
@@ -89,17 +91,19 @@ public final class Main {
                         : SavedConfig.load(saved.source(), cli.sets());
                 String changed = Resumption.changedSetting(saved.config(), cfg.resolved());
                 if (changed != null) throw new InputError("--resume " + resumed.path() + ": " + changed);
+                run = RunSpec.of(cfg);
                 outDir = cli.out() != null ? cli.out()
-                        : cfg.has("output.dir") ? cfg.string("output.dir") : saved.runDirectory();
+                        : run.outputDir() != null ? run.outputDir() : saved.runDirectory();
                 overwrite = true; // the run goes on where it wrote: its own earlier output is replaced on commit
                 RunDirectory.check(outDir, true, hadoopConf(cfg.sparkSettings()));
             } else {
                 cfg = ConfigLoader.load(new File(cli.config()), cli.sets());
-                outDir = outputDirectory(cli, cfg);
+                run = RunSpec.of(cfg);
+                outDir = outputDirectory(cli, run);
                 RunDirectory.check(outDir, overwrite, hadoopConf(cfg.sparkSettings()));
-                Checkpointing.checkNewRun(cfg, outDir, overwrite, hadoopConf(cfg.sparkSettings()));
+                Checkpointing.checkNewRun(run.checkpoints(), outDir, overwrite, hadoopConf(cfg.sparkSettings()));
             }
-            checkInputsExist(cfg);
+            checkInputsExist(cfg, run);
             TrainingSpec spec = TrainingSpec.of(cfg); // the whole spec, checked before Spark starts
 
             spark = SparkSessions.create(cfg);
@@ -115,7 +119,8 @@ public final class Main {
                 out.println("report: " + dir.target("report.html"));
             }
             dir.commit();
-            Checkpointing.afterCommit(cfg, dir.target(), spark.sparkContext().hadoopConfiguration(), out::println);
+            Checkpointing.afterCommit(spec.run().checkpoints(), dir.target(),
+                    spark.sparkContext().hadoopConfiguration(), out::println);
             out.println("outputs: " + dir.target());
             if (cli.report() && dir.local()) dev.steepest.spark.report.ReportCommand.run(
                     new String[] {"report", dir.target()}, out, err);
@@ -178,18 +183,21 @@ public final class Main {
 
     /** Missing inputs (and a warm start's model that is none) fail before Spark starts; spark.hadoop.* keys reach the FileSystem as under Spark. */
     public static void checkInputsExist(JobConfig cfg) {
+        checkInputsExist(cfg, RunSpec.of(cfg));
+    }
+
+    /** As above, with the warm start {@code run} names ({@link RunSpec#initFrom}, from {@code cfg}). */
+    public static void checkInputsExist(JobConfig cfg, RunSpec run) {
         Configuration conf = hadoopConf(cfg.sparkSettings());
         BlockLoader.checkExists(conf, "data.train", cfg.trainPath());
         if (cfg.testPath() != null) BlockLoader.checkExists(conf, "data.test", cfg.testPath());
         if (cfg.validationPath() != null) BlockLoader.checkExists(conf, "data.validation", cfg.validationPath());
-        if (cfg.has("model.init-from")) {
-            dev.steepest.spark.job.WarmStart.read(conf, "model.init-from", cfg.string("model.init-from"));
-        }
+        if (run.initFrom() != null) dev.steepest.spark.job.WarmStart.read(conf, RunSpec.INIT_FROM_KEY, run.initFrom());
     }
 
-    private static String outputDirectory(CliArgs cli, JobConfig cfg) {
+    private static String outputDirectory(CliArgs cli, RunSpec run) {
         if (cli.out() != null) return cli.out();
-        if (cfg.has("output.dir")) return cfg.string("output.dir");
+        if (run.outputDir() != null) return run.outputDir();
         String name = new File(cli.config()).getName().replaceAll("\\.(conf|hocon|json|properties)$", "");
         String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         return Paths.get("runs", name + "-" + time).toString();

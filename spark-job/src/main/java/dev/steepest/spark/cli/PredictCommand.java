@@ -2,11 +2,12 @@ package dev.steepest.spark.cli;
 
 import dev.steepest.core.score.ScoringModel;
 import dev.steepest.spark.InputError;
-import dev.steepest.spark.config.JobConfig;
+import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.DataSpec;
 import dev.steepest.spark.ml.SteepestClassificationModel;
 import dev.steepest.spark.ml.SteepestModels;
 import dev.steepest.spark.ml.SteepestRegressionModel;
+import dev.steepest.spark.spec.TrainingSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,10 +39,13 @@ final class PredictCommand {
     private PredictCommand() {
     }
 
-    static void run(SparkSession spark, RunModel run, JobConfig cfg, ScoringArgs cli, String target, PrintStream out) {
-        DataSpec spec = run.spec(cfg);
+    /** Scores {@code cli.data()} with {@code run}'s model, reading it with {@code training}'s data options. */
+    static void run(SparkSession spark, RunModel run, TrainingSpec training, ScoringArgs cli, String target,
+                    PrintStream out) {
+        BlockLoader.Options options = training.data().loader();
+        DataSpec spec = run.spec(options);
         ScoringModel model = run.model();
-        Dataset<Row> df = read(spark, cfg, cli.data(), model.numFeatures());
+        Dataset<Row> df = read(spark, options, cli.data(), model.numFeatures());
         List<String> inputs = Arrays.asList(df.columns());
         boolean vector = spec.numericColumns().equals(RunModel.indexNames(spec.numericColumns().size()))
                 && spec.categoricalColumns().isEmpty();
@@ -80,7 +84,7 @@ final class PredictCommand {
             bad = functions.col("__steepest_bad");
         }
         df = df.withColumn("__steepest_bad", bad);
-        if (!"skip".equals(cfg.string("data.on-bad-record"))) {
+        if (!options.skipBadRecords()) {
             Row first = df.filter(functions.col("__steepest_bad")).limit(1).select(
                     featureColumns.stream().map(c -> functions.col(quote(c))).toArray(Column[]::new)).collectAsList()
                     .stream().findFirst().orElse(null);
@@ -122,17 +126,17 @@ final class PredictCommand {
         out.println("predictions: " + target);
     }
 
-    private static Dataset<Row> read(SparkSession spark, JobConfig cfg, String path, int numFeatures) {
+    private static Dataset<Row> read(SparkSession spark, BlockLoader.Options options, String path, int numFeatures) {
         try {
-            return switch (cfg.format()) {
-                case "csv" -> spark.read().option("header", cfg.bool("data.header"))
-                        .option("sep", delimiter(cfg.string("data.delimiter"))).csv(path);
+            return switch (options.format()) {
+                case "csv" -> spark.read().option("header", options.header())
+                        .option("sep", delimiter(options.delimiter())).csv(path);
                 case "parquet" -> spark.read().parquet(path);
                 default -> spark.read().format("libsvm").option("numFeatures", numFeatures).load(path);
             };
         } catch (Exception e) { // AnalysisException is checked in Java's eyes
             throw dev.steepest.spark.data.Errors.inputErrorOr(e, "--data: cannot read '" + path + "' as "
-                    + cfg.format());
+                    + options.format());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.steepest.spark.config.ConfigLoader;
 import dev.steepest.spark.config.ConfigSchema;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.config.Key;
+import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.DataSpec;
 import dev.steepest.spark.ml.ModelJson;
 import java.util.ArrayList;
@@ -96,11 +97,12 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
     /**
      * What training's data fixed, rebuilt from model.json: feature names and count, numeric and categorical columns
      * (categorical ones named in {@code data.categorical}; their categories from the feature names
-     * {@code column=value}) and the class labels in class-index order.
+     * {@code column=value}) and the class labels in class-index order; {@code options} are the scoring config's data
+     * options (format, categorical columns).
      */
-    DataSpec spec(JobConfig cfg) {
+    DataSpec spec(BlockLoader.Options options) {
         List<String> names = model.featureNames();
-        List<String> categorical = cfg.stringList("data.categorical");
+        List<String> categorical = options.categorical();
         String[][] categories = new String[categorical.size()][];
         List<String> numeric = new ArrayList<>(names);
         for (int c = 0; c < categories.length; c++) {
@@ -127,8 +129,8 @@ record RunModel(String path, String json, ScoringModel model, Map<String, Object
             }
         }
         boolean vector = numeric.equals(indexNames(numeric.size()));
-        boolean sparse = "libsvm".equals(cfg.format()) || (vector && categorical.isEmpty());
-        return new DataSpec(cfg.format(), names, names.size(), sparse, classes, labelNames, numeric, categorical,
+        boolean sparse = "libsvm".equals(options.format()) || (vector && categorical.isEmpty());
+        return new DataSpec(options.format(), names, names.size(), sparse, classes, labelNames, numeric, categorical,
                 categories);
     }
 

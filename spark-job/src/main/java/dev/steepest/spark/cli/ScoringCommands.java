@@ -6,6 +6,7 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.Errors;
 import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.output.Storage;
+import dev.steepest.spark.spec.TrainingSpec;
 import java.io.PrintStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -36,11 +37,12 @@ final class ScoringCommands {
             if (!cli.overwrite() && t.getFileSystem(conf).exists(t)) {
                 throw new InputError("--out: '" + target + "' exists; pass --overwrite to replace it");
             }
+            TrainingSpec spec = TrainingSpec.of(cfg); // the model and data options training had, typed
             spark = SparkSessions.create(cfg);
             if (predict) {
-                PredictCommand.run(spark, run, cfg, cli, target, out);
+                PredictCommand.run(spark, run, spec, cli, target, out);
             } else {
-                EvaluateCommand.run(spark, run, cfg, cli, target, out);
+                EvaluateCommand.run(spark, run, spec, cli, target, out);
             }
             return ExitCode.OK;
         } catch (Exception e) { // Spark's exceptions are checked in Java's eyes but thrown from Scala

@@ -129,9 +129,10 @@ public final class CompareCommand {
                         + p.seed() + " -> " + a.out().resolve(rel));
                 RunDirectory dir = RunDirectory.open(a.out().resolve(rel), a.overwrite());
                 try {
-                    TrainJob.run(spark, p.cfg(), inputs, dir, out, System.nanoTime(), List.of());
+                    dev.steepest.spark.spec.TrainingSpec spec = dev.steepest.spark.spec.TrainingSpec.of(p.cfg());
+                    TrainJob.run(spark, spec, inputs, dir, out, System.nanoTime(), List.of(), null);
                     dir.commit();
-                    dev.steepest.spark.job.Checkpointing.afterCommit(p.cfg(), dir.target(),
+                    dev.steepest.spark.job.Checkpointing.afterCommit(spec.run().checkpoints(), dir.target(),
                             spark.sparkContext().hadoopConfiguration(), out::println);
                 } finally {
                     dir.abort();

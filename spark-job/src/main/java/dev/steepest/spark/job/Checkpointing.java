@@ -5,13 +5,13 @@ import dev.steepest.core.train.TrainingResult;
 import dev.steepest.spark.InputError;
 import dev.steepest.spark.checkpoint.CheckpointStore;
 import dev.steepest.spark.checkpoint.Checkpointer;
-import dev.steepest.spark.checkpoint.Every;
 import dev.steepest.spark.checkpoint.Resumption;
 import dev.steepest.spark.checkpoint.SavedConfig;
 import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.output.MetricsWriter;
 import dev.steepest.spark.output.RunDirectory;
+import dev.steepest.spark.spec.CheckpointSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,8 +48,8 @@ public final class Checkpointing {
     }
 
     /** The checkpoint directory of a run writing to {@code runDir} (null: no output, no checkpoints). */
-    public static String directory(JobConfig cfg, String runDir) {
-        if (cfg.has("train.checkpoint.dir")) return cfg.string("train.checkpoint.dir");
+    public static String directory(CheckpointSpec spec, String runDir) {
+        if (spec.explicitDirectory()) return spec.directory();
         return runDir == null ? null : Resumption.liveDirectory(runDir);
     }
 
@@ -57,8 +57,8 @@ public final class Checkpointing {
      * Before Spark starts: a new run (not a resume) refuses a checkpoint directory that holds an interrupted run's
      * checkpoints — unless {@code overwrite}, which deletes them.
      */
-    public static void checkNewRun(JobConfig cfg, String runDir, boolean overwrite, Configuration conf) {
-        String dir = directory(cfg, qualified(runDir, conf));
+    public static void checkNewRun(CheckpointSpec spec, String runDir, boolean overwrite, Configuration conf) {
+        String dir = directory(spec, qualified(runDir, conf));
         try {
             CheckpointStore store = CheckpointStore.at(dir, conf);
             if (!store.exists()) return;
@@ -74,8 +74,8 @@ public final class Checkpointing {
     }
 
     /** After the run directory committed: the default checkpoint directory moves into it. */
-    public static void afterCommit(JobConfig cfg, String target, Configuration conf, Consumer<String> console) {
-        if (cfg.has("train.checkpoint.dir")) return;
+    public static void afterCommit(CheckpointSpec spec, String target, Configuration conf, Consumer<String> console) {
+        if (spec.explicitDirectory()) return;
         String live = Resumption.liveDirectory(target);
         try {
             CheckpointStore store = CheckpointStore.at(live, conf);
@@ -89,10 +89,12 @@ public final class Checkpointing {
 
     /**
      * The checkpointing of a run on {@code train} (null when the run writes nothing and no directory is set);
-     * with {@code resumed}, first checks the data against the checkpoint's and continues its metrics.
+     * with {@code resumed}, first checks the data against the checkpoint's and continues its metrics. {@code cfg} is
+     * what a checkpoint saves of the config (to resume with), {@code spec} where and when it writes.
      */
-    static Checkpointing start(SparkSession spark, JobConfig cfg, RunDirectory out, TrainingData train,
-                               MetricsWriter metrics, Resumption.Located resumed, Consumer<String> console) {
+    static Checkpointing start(SparkSession spark, JobConfig cfg, CheckpointSpec spec, RunDirectory out,
+                               TrainingData train, MetricsWriter metrics, Resumption.Located resumed,
+                               Consumer<String> console) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Map<String, Object> data = fingerprint(train, cfg, conf);
         if (resumed != null) {
@@ -102,17 +104,14 @@ public final class Checkpointing {
             console.accept("resuming from " + resumed.path() + " after step " + resumed.checkpoint().state().iteration()
                     + " (epoch " + (resumed.checkpoint().state().epoch().index() + 1) + ")");
         }
-        String dir = directory(cfg, out == null ? null : out.target());
+        String dir = directory(spec, out == null ? null : out.target());
         if (dir == null) return new Checkpointing(null, resumed, null);
-        Every every = Every.parse(cfg.string("train.checkpoint.every"));
         Path metricsFile = out == null ? null : out.file("metrics.jsonl");
-        Checkpointer c = new Checkpointer(CheckpointStore.at(dir, conf), every,
-                (int) cfg.longValue("train.checkpoint.keep"),
+        Checkpointer c = new Checkpointer(CheckpointStore.at(dir, conf), spec.every(), spec.keep(),
                 out == null ? null : out.target(), cfg.resolved(), SavedConfig.of(cfg),
                 data, () -> metricsSoFar(metrics, metricsFile), console);
         if (resumed != null) c.resumedAt(resumed.checkpoint().state().iteration());
-        String finalDir = cfg.has("train.checkpoint.dir") ? c.directory()
-                : out.target("checkpoints");
+        String finalDir = spec.explicitDirectory() ? c.directory() : out.target("checkpoints");
         return new Checkpointing(c, resumed, finalDir);
     }
 

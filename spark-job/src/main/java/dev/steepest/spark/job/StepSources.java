@@ -3,10 +3,10 @@ package dev.steepest.spark.job;
 import dev.steepest.core.data.Block;
 import dev.steepest.core.model.Model;
 import dev.steepest.core.train.GradientSource;
-import dev.steepest.spark.config.JobConfig;
 import dev.steepest.spark.exec.FallbackGradientSource;
 import dev.steepest.spark.exec.ResidentGradientSource;
 import dev.steepest.spark.exec.SparkGradientSource;
+import dev.steepest.spark.spec.StepSpec;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
@@ -14,8 +14,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The gradient source of a run, as {@code train.step-mode} says: one Spark job per step, or resident tasks that
- * the driver streams steps to (with the job path as their fallback).
+ * The gradient source of a run, as its {@link StepSpec} ({@code train.step-mode}, ...) says: one Spark job per
+ * step, or resident tasks that the driver streams steps to (with the job path as their fallback).
  */
 public final class StepSources {
     private StepSources() {
@@ -30,12 +30,12 @@ public final class StepSources {
      * ({@code spark.dynamicAllocation.cachedExecutorIdleTimeout}), and a removed one's blocks are recomputed as a
      * lost executor's are ({@link Recovery}). {@code auto} takes one job per step under dynamic allocation.
      */
-    public static String refusal(JobConfig cfg, SparkConf conf) {
+    public static String refusal(StepSpec steps, SparkConf conf) {
         if (conf.getBoolean("spark.speculation", false)) {
             return "spark.speculation = true: steepest's steps are deterministic, so speculative task copies would only"
                     + " repeat their work (and resident tasks always look slow); set spark.speculation = false";
         }
-        if ("resident".equals(cfg.string("train.step-mode"))
+        if (steps.mode() == StepSpec.StepMode.RESIDENT
                 && conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "train.step-mode = resident: refused with spark.dynamicAllocation.enabled = true (it may start too"
                     + " few executors for the resident tasks, or take theirs away); use train.step-mode = auto or jobs";
@@ -58,26 +58,28 @@ public final class StepSources {
      * Spark's security settings allow no resident link ({@link ResidentGradientSource#linkRefusal}); the reason
      * says so.
      */
-    public static Choice choose(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
-        Choice c = chooseMode(cfg, jsc, partitions, numParameters);
+    public static Choice choose(StepSpec steps, JavaSparkContext jsc, int partitions, int numParameters) {
+        Choice c = chooseMode(steps, jsc, partitions, numParameters);
         String refusal = c.resident() ? ResidentGradientSource.linkRefusal(jsc) : null;
         return refusal == null ? c : new Choice(false, c.reason() + ", but " + refusal);
     }
 
     /** The choice before Spark's security settings have their say ({@link ResidentGradientSource#linkRefusal}). */
-    private static Choice chooseMode(JobConfig cfg, JavaSparkContext jsc, int partitions, int numParameters) {
-        String mode = cfg.string("train.step-mode");
-        if ("jobs".equals(mode)) return new Choice(false, "train.step-mode = jobs");
-        if (!"auto".equals(mode)) return new Choice(true, "train.step-mode = " + mode + awaitExecutors(jsc));
+    private static Choice chooseMode(StepSpec steps, JavaSparkContext jsc, int partitions, int numParameters) {
+        StepSpec.StepMode mode = steps.mode();
+        if (mode == StepSpec.StepMode.JOBS) return new Choice(false, "train.step-mode = jobs");
+        if (mode != StepSpec.StepMode.AUTO) {
+            return new Choice(true, "train.step-mode = " + mode.configName() + awaitExecutors(jsc));
+        }
         SparkConf conf = jsc.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return new Choice(false, "auto: dynamic allocation is on");
         }
         String waited = awaitExecutors(jsc);
         int slots = taskSlots(jsc);
-        int partials = driverPartials(partitions, (int) cfg.longValue("train.tree-aggregate-threshold"), slots);
+        int partials = driverPartials(partitions, steps.treeAggregateThreshold(), slots);
         long stepBytes = 8L * numParameters * partials;
-        long maxStepBytes = cfg.longValue("train.resident.max-step-bytes");
+        long maxStepBytes = steps.maxStepBytes();
         if (!jsc.isLocal() && stepBytes > maxStepBytes) {
             return new Choice(false, "auto: " + partials + (partials == partitions ? " partitions" : " partition groups")
                     + " x " + numParameters + " parameters = " + stepBytes + " bytes a step > "
@@ -216,28 +218,27 @@ public final class StepSources {
         }
     }
 
-    public static Steps create(JobConfig cfg, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
+    public static Steps create(StepSpec spec, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
                                Consumer<String> console) {
-        return create(cfg, jsc, blocks, sizes, model, console, null);
+        return create(spec, jsc, blocks, sizes, model, console, null);
     }
 
     /**
      * As above; with a {@code recovery} (not null), a step that a lost executor broke is run again after the lost
      * blocks are recomputed, resident tasks restarted as a group ({@link Recovery}).
      */
-    static Steps create(JobConfig cfg, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
+    static Steps create(StepSpec spec, JavaSparkContext jsc, JavaRDD<Block> blocks, long[] sizes, Model model,
                         Consumer<String> console, Recovery recovery) {
         SparkGradientSource plain = new SparkGradientSource(jsc, blocks, sizes, model,
-                cfg.longValue("train.broadcast-threshold-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
+                spec.broadcastThresholdBytes(), spec.treeAggregateThreshold());
         GradientSource jobs = recovery == null ? plain : recovery.recovering(plain, "one Spark job per step");
-        Choice choice = choose(cfg, jsc, blocks.getNumPartitions(), model.numParameters());
+        Choice choice = choose(spec, jsc, blocks.getNumPartitions(), model.numParameters());
         if (!choice.resident()) return new Steps(jobs, null, null, null, choice);
         SparkConf conf = jsc.getConf();
         String host = conf.get("spark.driver.host", "127.0.0.1");
         ResidentGradientSource resident = new ResidentGradientSource(jsc, blocks, sizes, model, host,
-                conf.get("spark.driver.bindAddress", null), (int) cfg.longValue("train.resident.port"),
-                (int) Math.round(1000 * cfg.doubleValue("train.resident.connect-seconds")),
-                cfg.longValue("train.resident.broadcast-bytes"), (int) cfg.longValue("train.tree-aggregate-threshold"));
+                conf.get("spark.driver.bindAddress", null), spec.residentPort(), spec.connectMillis(),
+                spec.residentBroadcastBytes(), spec.treeAggregateThreshold());
         resident.onLayout(console);
         return new Steps(jobs, resident, recovery == null ? resident : recovery.recovering(resident, "resident tasks"),
                 w -> console.accept("warning: " + w), choice);

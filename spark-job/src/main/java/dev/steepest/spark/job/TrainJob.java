@@ -112,10 +112,10 @@ public final class TrainJob {
         JobConfig cfg = spec.config();
         InputSpec data = spec.data();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        String refusal = StepSources.refusal(cfg, jsc.getConf());
+        String refusal = StepSources.refusal(spec.steps(), jsc.getConf());
         if (refusal != null) throw new InputError(refusal);
         BlockLoader.Options options = data.loader();
-        WarmStart.Source warm = inputs.initialModel(spark, cfg);
+        WarmStart.Source warm = inputs.initialModel(spark, spec.run().initFrom());
         LoadClock loads = new LoadClock();
         TrainingData train = watched(spark, spec, inputs, console, loads, "data.train", data.trainPath(),
                 () -> inputs.training(spark, "data.train", data.trainPath(), options));
@@ -164,9 +164,9 @@ public final class TrainJob {
             TrainingSettings settings = spec.settings();
             TrainingPlan plan = spec.plan(train.numRows()); // once: the loop is handed it
             double[] initial = warm == null ? spec.model().initialParameters(model) : WarmStart.parameters(warm, model);
-            long threshold = spec.broadcastThresholdBytes();
-            steps = StepSources.create(cfg, jsc, train.blocks(), train.partitionSizes(), model, console::println,
-                    recovery);
+            long threshold = spec.steps().broadcastThresholdBytes();
+            steps = StepSources.create(spec.steps(), jsc, train.blocks(), train.partitionSizes(), model,
+                    console::println, recovery);
             GradientSource source = steps.source();
 
             List<TrainingListener> listeners = new ArrayList<>();
@@ -229,7 +229,8 @@ public final class TrainJob {
             LbfgsTraining lbfgs = spec.lbfgs(source, model, plan, loopOptions, listeners);
             if (warm != null) console.println("warm start from " + warm.name().substring(warm.name().indexOf(' ') + 1));
             Checkpointing checkpoints = lbfgs != null ? null
-                    : Checkpointing.start(spark, cfg, out, train, metrics, resumed, console::println);
+                    : Checkpointing.start(spark, cfg, spec.run().checkpoints(), out, train, metrics, resumed,
+                            console::println);
             if (checkpoints != null && checkpoints.listener() != null) listeners.add(checkpoints.listener());
             TrainingResult result = lbfgs != null ? lbfgs.run(initial)
                     : new TrainingLoop(source, model, settings, plan, spec.optimizer().factory(), listeners,

@@ -3,6 +3,7 @@ package dev.steepest.spark.job;
 import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.DataSpec;
 import dev.steepest.spark.data.TrainingData;
+import dev.steepest.spark.spec.RunSpec;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -16,11 +17,13 @@ public interface TrainingInputs {
 
     TrainingData heldOut(SparkSession spark, String key, String path, BlockLoader.Options options, DataSpec train);
 
-    /** The model a warm start begins from: {@code model.init-from}'s, or null to initialize as the config says. */
-    default WarmStart.Source initialModel(SparkSession spark, dev.steepest.spark.config.JobConfig cfg) {
-        if (!cfg.has("model.init-from")) return null;
-        return WarmStart.read(spark.sparkContext().hadoopConfiguration(), "model.init-from",
-                cfg.string("model.init-from"));
+    /**
+     * The model a warm start begins from: {@code initFrom}'s ({@code model.init-from}, {@link RunSpec#initFrom}), or
+     * null (when {@code initFrom} is) to initialize as the config says.
+     */
+    default WarmStart.Source initialModel(SparkSession spark, String initFrom) {
+        if (initFrom == null) return null;
+        return WarmStart.read(spark.sparkContext().hadoopConfiguration(), RunSpec.INIT_FROM_KEY, initFrom);
     }
 
     /**

@@ -204,9 +204,9 @@ final class EstimatorSupport implements Serializable {
     private static TrainingInputs frames(Dataset<Row> train, Dataset<Row> validation, WarmStart.Source warm) {
         return new TrainingInputs() {
             @Override
-            public WarmStart.Source initialModel(SparkSession spark, JobConfig cfg) {
-                if (warm == null) return TrainingInputs.super.initialModel(spark, cfg);
-                if (cfg.has("model.init-from")) {
+            public WarmStart.Source initialModel(SparkSession spark, String initFrom) {
+                if (warm == null) return TrainingInputs.super.initialModel(spark, initFrom);
+                if (initFrom != null) {
                     throw new IllegalArgumentException("setInitialModel and modelInitFrom are both set: use one");
                 }
                 return warm;

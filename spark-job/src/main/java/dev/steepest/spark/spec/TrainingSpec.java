@@ -22,7 +22,9 @@ import java.util.StringJoiner;
 /**
  * One run's training spec: the validated {@link JobConfig} turned into typed values, in this one place — the model,
  * the optimizer chain, the schedule, the batch rule and stopping ({@link TrainingSettings}), regularization, the
- * loop's options, and the data options ({@link InputSpec}). {@link #of} checks everything that does not depend on
+ * loop's options, the data options ({@link InputSpec}), how steps reach the executors ({@link StepSpec}), and where
+ * the run starts from and what it writes besides its outputs ({@link RunSpec}: output directory, warm start,
+ * checkpoints). {@link #of} checks everything that does not depend on
  * the data, before Spark starts; {@link #plan} computes the run's plan once, from the number of training rows, and
  * checks what depends on it, before the loop starts — so no input error comes out of the core loop. The CLI
  * ({@code steepest train}) and the Spark ML Estimators both build one and hand it to {@code TrainJob}.
@@ -33,13 +35,15 @@ import java.util.StringJoiner;
  * @param averagingStartEpoch  Polyak averaging from this epoch on; NaN: none
  * @param lineSearch           train.line-search = armijo's search, or null
  * @param earlyStopping        early stopping on the validation loss, or null
+ * @param steps                how steps reach the executors and their sums come back (train.step-mode, ...)
+ * @param run                  output.dir, model.init-from and the checkpoints
  */
 public record TrainingSpec(JobConfig config, ModelSpec model, OptimizerSpec optimizer, ScheduleSpec schedule,
                            TrainingSettings settings, double l1, double decoupledWeightDecay,
                            boolean regularizeIntercepts, double averagingStartEpoch, ArmijoLineSearch lineSearch,
                            DivergencePolicy divergence, EarlyStopping earlyStopping, InputSpec data,
                            double progressSeconds, boolean stepMetrics, String tensorboardDir,
-                           long broadcastThresholdBytes) {
+                           StepSpec steps, RunSpec run) {
 
     /** The most trial steps of one Armijo search (shrink 0.5: down to 1e-18 of the scheduled rate). */
     private static final int LINE_SEARCH_TRIALS = 60;
@@ -70,7 +74,7 @@ public record TrainingSpec(JobConfig config, ModelSpec model, OptimizerSpec opti
                         : Double.NaN,
                 lineSearch, divergence, early, InputSpec.of(cfg, model.maxClasses()),
                 cfg.doubleValue("train.progress-seconds"), "step".equals(cfg.string("train.metrics")),
-                cfg.string("train.tensorboard-dir"), cfg.longValue("train.broadcast-threshold-bytes"));
+                cfg.string("train.tensorboard-dir"), StepSpec.of(cfg), RunSpec.of(cfg));
     }
 
     /** The batch rule and the stopping rules: train.*, optimizer.lr and regularization.l2. */

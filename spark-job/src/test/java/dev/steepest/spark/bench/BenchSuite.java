@@ -23,6 +23,7 @@ import dev.steepest.spark.data.BlockLoader;
 import dev.steepest.spark.data.TrainingData;
 import dev.steepest.spark.exec.SparkGradientSource;
 import dev.steepest.spark.job.StepSources;
+import dev.steepest.spark.spec.StepSpec;
 import dev.steepest.spark.job.DataOptions;
 import dev.steepest.spark.job.RunComponents;
 import dev.steepest.spark.job.SparkSessions;
@@ -294,7 +295,7 @@ public final class BenchSuite {
         Model raw = RunComponents.create(cfg, d, classes);
         Model model = cfg.bool("model.standardize")
                 ? new Standardized(raw, SparkGradientSource.featureMoments(blocks).std()) : raw;
-        try (StepSources.Steps steps = StepSources.create(cfg, jsc, blocks, sizes, model, log::println)) {
+        try (StepSources.Steps steps = StepSources.create(StepSpec.of(cfg), jsc, blocks, sizes, model, log::println)) {
             if (stepModes.add(steps.describe())) log.println(steps.describe());
             TrainingOptions options = RunComponents.options(cfg);
             if (validator != null) {
@@ -578,7 +579,8 @@ public final class BenchSuite {
         };
         Model raw = RunComponents.create(cfg, data.numFeatures, data.numClasses);
         Model model = new Standardized(raw, SparkGradientSource.featureMoments(data.blocks()).std());
-        try (StepSources.Steps steps = StepSources.create(cfg, jsc, data.blocks(), data.sizes(), model, log::println)) {
+        try (StepSources.Steps steps = StepSources.create(StepSpec.of(cfg), jsc, data.blocks(), data.sizes(), model,
+                log::println)) {
             TrainingResult r = RunComponents.lbfgs(cfg, steps.source(), model, RunComponents.options(cfg),
                     List.of(stopAtTarget)).run(RunComponents.initialParameters(cfg, model));
             return new LbfgsToObjective(reached[0], at[0], r.stopReason());

@@ -53,6 +53,47 @@ class TrainingSpecTest {
     }
 
     @Test
+    void stepsCheckpointsAndTheRunsPlacesComeOutTyped() {
+        TrainingSpec s = spec(BASE + "train.step-mode = resident\ntrain.resident.port = 7077\n"
+                + "train.resident.connect-seconds = 2.5\ntrain.resident.max-step-bytes = 1000\n"
+                + "train.resident.broadcast-bytes = 2000\ntrain.broadcast-threshold-bytes = 3000\n"
+                + "train.tree-aggregate-threshold = 16\ntrain.checkpoint.dir = \"hdfs://nn/ckpt\"\n"
+                + "train.checkpoint.every = \"10 steps\"\ntrain.checkpoint.keep = 4\n"
+                + "output.dir = out/run\nmodel.init-from = runs/earlier\n");
+        assertEquals(new StepSpec(StepSpec.StepMode.RESIDENT, 7077, 2500, 1000, 2000, 3000, 16), s.steps());
+        assertEquals("resident", s.steps().mode().configName());
+        assertEquals(new CheckpointSpec("hdfs://nn/ckpt", new dev.steepest.spark.checkpoint.Every(
+                dev.steepest.spark.checkpoint.Every.Unit.STEPS, 10), 4), s.run().checkpoints());
+        assertTrue(s.run().checkpoints().explicitDirectory());
+        assertEquals(new RunSpec("out/run", "runs/earlier", s.run().checkpoints()), s.run());
+        assertEquals(s.run(), RunSpec.of(s.config()), "the CLI's early RunSpec is the spec's");
+        // unset: no directory (the run directory's default), no output.dir (--out or runs/...), no warm start
+        TrainingSpec plain = spec(BASE + "train.step-mode = jobs\n");
+        assertEquals(StepSpec.StepMode.JOBS, plain.steps().mode());
+        assertNull(plain.run().checkpoints().directory());
+        assertTrue(!plain.run().checkpoints().explicitDirectory());
+        assertNull(plain.run().outputDir());
+        assertNull(plain.run().initFrom());
+    }
+
+    @Test
+    void badStepAndCheckpointValuesAreRefusedBeforeSparkWithTheKeysMessage() {
+        assertEquals("train.step-mode: 'fast' is not allowed; expected one of auto, jobs, resident",
+                refusal("train.step-mode = fast"));
+        assertEquals("train.checkpoint.every: 'often' is not 'N steps', 'N epochs', a time ('90 s', '10 minutes', "
+                + "'1 h') or 'none'", refusal("train.checkpoint.every = often"));
+        assertEquals("train.resident.port: '70000' is not allowed; expected a whole number >= 0 and <= 65535",
+                refusal("train.resident.port = 70000"));
+        assertEquals("train.checkpoint.keep: '0' is not allowed; expected a whole number >= 1",
+                refusal("train.checkpoint.keep = 0"));
+    }
+
+    /** The one-line message building the spec of {@link #BASE} with {@code line} gives (no Spark involved). */
+    private static String refusal(String line) {
+        return assertThrows(InputError.class, () -> spec(BASE + line + "\n")).getMessage();
+    }
+
+    @Test
     void planIsComputedOnceWithTheChecksThatNeedTheData() {
         TrainingSpec s = spec(BASE + "train.batch-size = 10\nschedule.name = multistep\nschedule.milestones = [1, 1.2]\n");
         TrainingPlan ok = s.plan(1000); // 100 steps per epoch: milestones at steps 100 and 120
