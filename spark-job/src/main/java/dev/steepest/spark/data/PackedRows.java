@@ -56,37 +56,88 @@ public final class PackedRows implements Serializable {
         this.source = source;
     }
 
+    /**
+     * An empty pack with room for {@code rows} rows and {@code valueCapacity} values (indices too when
+     * {@code sparse}): a pack that would otherwise grow from 16 rows and 1,024 values by doubling, each step a copy
+     * of large arrays (the profile in docs/BENCHMARKS.md).
+     */
+    PackedRows(int source, int rows, int valueCapacity, boolean sparse) {
+        this(source);
+        int r = Math.max(rows, 16);
+        file = new String[r];
+        pos = new long[r];
+        bad = new String[r];
+        detail = new String[r];
+        label = new String[r];
+        weight = new double[r];
+        kind = new byte[r];
+        size = new int[r];
+        start = new int[r + 1];
+        values = new double[Math.max(valueCapacity, 1024)];
+        if (sparse) indices = new int[values.length];
+    }
+
     void add(Row r) {
-        if (n == file.length) grow();
-        file[n] = StagedRows.file(r);
-        pos[n] = StagedRows.position(r);
-        bad[n] = StagedRows.badReason(r);
-        detail[n] = StagedRows.badDetail(r);
-        label[n] = StagedRows.label(r);
-        weight[n] = StagedRows.hasWeight(r) ? StagedRows.weight(r) : Double.NaN;
         Vector v = StagedRows.features(r);
+        String bad = StagedRows.badReason(r);
+        double w = StagedRows.hasWeight(r) ? StagedRows.weight(r) : Double.NaN;
         if (v == null) {
-            kind[n] = NONE;
+            begin(StagedRows.file(r), StagedRows.position(r), bad, StagedRows.badDetail(r), StagedRows.label(r), w,
+                    NONE, 0);
         } else if (v instanceof SparseVector sv) {
-            kind[n] = SPARSE;
-            size[n] = sv.size();
-            append(sv.values(), sv.indices());
+            begin(StagedRows.file(r), StagedRows.position(r), bad, StagedRows.badDetail(r), StagedRows.label(r), w,
+                    SPARSE, sv.size());
+            append(sv.values(), sv.indices(), sv.values().length);
         } else {
-            kind[n] = DENSE;
-            size[n] = v.size();
-            append(((DenseVector) v).values(), null);
+            begin(StagedRows.file(r), StagedRows.position(r), bad, StagedRows.badDetail(r), StagedRows.label(r), w,
+                    DENSE, v.size());
+            append(((DenseVector) v).values(), null, v.size());
         }
+        end();
+    }
+
+    /** A bad record, as {@link #add} packs {@code StagedRows.bad(file, pos, reason, detail, 0)}. */
+    void addBad(String file, long pos, String reason, String detail) {
+        begin(file, pos, reason, detail, null, Double.NaN, NONE, 0);
+        end();
+    }
+
+    /**
+     * A good record, as {@link #add} packs {@code StagedRows.good} of the same values: {@code weight} NaN for none,
+     * the first {@code count} of {@code values} (and of {@code indices} when {@code sparse}) a vector of
+     * {@code size}.
+     */
+    void addGood(String file, long pos, String label, double weight, boolean sparse, int size, int[] indices,
+                 double[] values, int count) {
+        begin(file, pos, null, null, label, weight, sparse ? SPARSE : DENSE, size);
+        append(values, sparse ? indices : null, count);
+        end();
+    }
+
+    private void begin(String f, long p, String b, String d, String l, double w, byte k, int s) {
+        if (n == file.length) grow();
+        file[n] = f;
+        pos[n] = p;
+        bad[n] = b;
+        detail[n] = d;
+        label[n] = l;
+        weight[n] = w;
+        kind[n] = k;
+        size[n] = s;
+    }
+
+    private void end() {
         n++;
         start[n] = valueCount;
     }
 
-    private void append(double[] v, int[] idx) {
-        int need = valueCount + v.length;
+    private void append(double[] v, int[] idx, int count) {
+        int need = valueCount + count;
         if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
-        System.arraycopy(v, 0, values, valueCount, v.length);
+        System.arraycopy(v, 0, values, valueCount, count);
         if (idx != null) {
             if (need > indices.length) indices = Arrays.copyOf(indices, Math.max(need, values.length));
-            System.arraycopy(idx, 0, indices, valueCount, idx.length);
+            System.arraycopy(idx, 0, indices, valueCount, count);
         }
         valueCount = need;
     }

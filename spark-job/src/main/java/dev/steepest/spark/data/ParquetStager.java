@@ -105,11 +105,25 @@ final class ParquetStager {
         for (String c : categoricalNames) select.add(functions.col(quote(c)));
         Plan plan = new Plan(label, weight, numericNames.toArray(new String[0]), vector,
                 categoricalNames.toArray(new String[0]), !opt.classification());
-        JavaRDD<Row> rows = df.select(select.toArray(new Column[0])).javaRDD().map(r -> record(r, plan));
+        Dataset<Row> selected = df.select(select.toArray(new Column[0]));
+        JavaRDD<Row> rows = selected.javaRDD().map(r -> record(r, plan));
         boolean sparse = vector && (train != null ? train.sparse() : categorical.length == 0);
         return new StagedInput(df.sparkSession().createDataFrame(rows, StagedRows.schema(categorical.length)),
                 rows.getNumPartitions(), key, path, conf, false,
-                d, vector ? null : numericNames, categoricalNames, sparse, rows);
+                d, vector ? null : numericNames, categoricalNames, sparse, rows, packs(selected, plan));
+    }
+
+    /**
+     * The selected rows packed straight from Spark SQL's internal rows ({@link ParquetPacker}), one pack per
+     * partition in the partitions and order of {@code record}'s rows; null when a column's type keeps the row path.
+     */
+    private static JavaRDD<PackedRows> packs(Dataset<Row> selected, Plan plan) {
+        List<DataType> types = new ArrayList<>();
+        for (int j = 2; j < selected.schema().fields().length; j++) types.add(selected.schema().fields()[j].dataType());
+        ParquetPacker packer = ParquetPacker.of(plan, types);
+        if (packer == null) return null;
+        return selected.queryExecution().toRdd().toJavaRDD()
+                .mapPartitionsWithIndex((p, it) -> List.of(packer.pack(p, it)).iterator(), true);
     }
 
     static Row record(Row r, Plan plan) {
