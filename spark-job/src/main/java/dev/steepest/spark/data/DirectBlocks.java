@@ -45,8 +45,10 @@ final class DirectBlocks {
                     while (it.hasNext()) pack.add(it.next());
                     return List.of(pack.trim()).iterator();
                 }, true);
-        boolean cache = opt.classification() || staged.numericFeatures() < 0;
-        if (cache) parts.persist(StorageLevel.MEMORY_ONLY());
+        // the stager may have cached its packs already (ParquetStager: the vector size came from them)
+        boolean cachedBefore = parts.getStorageLevel() != StorageLevel.NONE();
+        boolean cache = cachedBefore || opt.classification() || staged.numericFeatures() < 0;
+        if (cache && !cachedBefore) parts.persist(StorageLevel.MEMORY_ONLY());
         try {
             Labels labels = opt.classification()
                     ? Errors.reportingBadRecords(staged, () -> Labels.of(distinctLabels(parts), staged, opt))
@@ -110,7 +112,11 @@ final class DirectBlocks {
                 before.forEach((k, v) -> b.summary().skipped.merge(k, v, Long::sum));
                 return b;
             });
-            return BlockAssembler.finish(built, staged, labels, train, opt, false, Map.of());
+            try {
+                return BlockAssembler.finish(built, staged, labels, train, opt, false, Map.of());
+            } finally {
+                staged.packs().unpersist(false); // cached by the stager, if at all
+            }
         }
         JavaRDD<BlockAssembler.PartitionBlock> built = staged.records().mapPartitions(it -> {
             Map<String, Long> before = new TreeMap<>();

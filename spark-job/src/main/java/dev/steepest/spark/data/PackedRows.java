@@ -51,6 +51,11 @@ public final class PackedRows implements Serializable {
     byte[] smallValues;
     int valueCount;
     Map<String, Long> skipped = new TreeMap<>();
+    /**
+     * The size of the partition's first non-null vector, bad record or not (a vector column's feature count, as
+     * {@code ParquetStager.vectorSize} finds it); -1 for none, or when the pack was not made from a vector column.
+     */
+    int firstVectorSize = -1;
 
     PackedRows(int source) {
         this.source = source;

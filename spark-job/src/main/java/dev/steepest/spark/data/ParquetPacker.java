@@ -7,6 +7,8 @@ import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -110,11 +113,20 @@ final class ParquetPacker implements Serializable {
         return pack.trim();
     }
 
-    /** Per-partition state: the last file's name (one String for a file's rows) and the numeric columns' values. */
+    /**
+     * Per-partition state: the last file's name (one String for a file's rows), the numeric columns' values, and
+     * the vector last read ({@code count} entries of {@code indices} when {@code sparse}, and of {@code values}),
+     * whose arrays are reused from row to row.
+     */
     private static final class Scratch {
         UTF8String lastFile;
         String lastFileName;
         double[] x = new double[0];
+        int size;
+        int count;
+        boolean sparse;
+        int[] indices = new int[0];
+        double[] values = new double[0];
     }
 
     private void add(InternalRow r, PackedRows out, Scratch s) {
@@ -125,7 +137,11 @@ final class ParquetPacker implements Serializable {
         int weightAt = weight != null ? at++ : -1;
         int featuresAt = at;
         // the row path's conversion to an external Row built the vector (and failed on a malformed one) first
-        Vec v = plan.vector() && !r.isNullAt(featuresAt) ? vector(r.getStruct(featuresAt, 4)) : null;
+        boolean hasVector = plan.vector() && !r.isNullAt(featuresAt);
+        if (hasVector) {
+            vector(r.getStruct(featuresAt, 4), s);
+            if (out.firstVectorSize < 0) out.firstVectorSize = s.size;
+        }
         String labelText = r.isNullAt(labelAt) ? null : label.text(r, labelAt);
         String p = Labels.stagingProblem(labelText, plan.regression());
         if (p != null) {
@@ -147,17 +163,18 @@ final class ParquetPacker implements Serializable {
         }
         if (plan.vector()) {
             String column = plan.features()[0];
-            if (v == null) {
+            if (!hasVector) {
                 out.addBad(file, pos, BadRecord.MISSING_VALUE, "column '" + column + "': no vector");
                 return;
             }
-            for (double value : v.values) {
+            for (int k = 0; k < s.count; k++) {
+                double value = s.values[k];
                 if (!Double.isFinite(value)) {
                     out.addBad(file, pos, BadRecord.NON_FINITE, "column '" + column + "': a value is " + value);
                     return;
                 }
             }
-            out.addGood(file, pos, labelText, w, v.indices != null, v.size, v.indices, v.values, v.values.length);
+            out.addGood(file, pos, labelText, w, s.sparse, s.size, s.indices, s.values, s.count);
             return;
         }
         if (s.x.length != features.length) s.x = new double[features.length];
@@ -185,40 +202,78 @@ final class ParquetPacker implements Serializable {
         return s.lastFileName;
     }
 
-    /** A vector as its struct holds it: {@code indices} null for a dense one. */
-    private record Vec(int size, int[] indices, double[] values) {
-    }
-
     /**
-     * The vector in {@code struct}, read as {@code VectorUDT.deserialize} reads it; a struct this does not read
-     * plainly (an unknown type, a null part, a sparse vector whose indices are not increasing or beyond its size)
-     * goes to {@code deserialize} itself, to fail (or not) as the row path does.
+     * Reads the vector in {@code struct} into {@code s} as {@code VectorUDT.deserialize} reads it (the arrays'
+     * elements copied as {@code toIntArray} / {@code toDoubleArray} copy them, into reused arrays); a struct this
+     * does not read plainly (an unknown type, a null part, a sparse vector whose indices are not increasing or beyond
+     * its size) goes to {@code deserialize} itself, to fail (or not) as the row path does.
      */
-    private static Vec vector(InternalRow struct) {
+    private static void vector(InternalRow struct, Scratch s) {
         byte type = struct.getByte(0);
         if (type == 1 && !struct.isNullAt(3)) {
-            double[] values = struct.getArray(3).toDoubleArray();
-            return new Vec(values.length, null, values);
+            s.count = doubles(struct.getArray(3), s);
+            s.size = s.count;
+            s.sparse = false;
+            return;
         }
         if (type == 0 && !struct.isNullAt(1) && !struct.isNullAt(2) && !struct.isNullAt(3)) {
             int size = struct.getInt(1);
-            int[] indices = struct.getArray(2).toIntArray();
-            double[] values = struct.getArray(3).toDoubleArray();
-            if (validSparse(size, indices, values)) return new Vec(size, indices, values);
+            int n = ints(struct.getArray(2), s);
+            if (doubles(struct.getArray(3), s) == n && validSparse(size, s.indices, n)) {
+                s.count = n;
+                s.size = size;
+                s.sparse = true;
+                return;
+            }
         }
         Vector v = VECTOR.deserialize(struct);
-        return v instanceof SparseVector sv ? new Vec(sv.size(), sv.indices(), sv.values())
-                : new Vec(v.size(), null, v.toArray());
+        if (v instanceof SparseVector sv) { // its arrays, fresh from deserialize, become the scratch arrays
+            s.indices = sv.indices();
+            s.values = sv.values();
+            s.size = sv.size();
+            s.sparse = true;
+        } else {
+            s.values = v.toArray();
+            s.size = s.values.length;
+            s.sparse = false;
+        }
+        s.count = s.values.length;
     }
 
-    /** {@code SparseVector}'s own requirements on its parts. */
-    private static boolean validSparse(int size, int[] indices, double[] values) {
-        if (size < 0 || indices.length != values.length || indices.length > size) return false;
-        int prev = -1;
-        for (int i : indices) {
-            if (i <= prev) return false;
-            prev = i;
+    /** {@code a}'s elements into {@code s.values}, as {@code a.toDoubleArray()} has them; returns their count. */
+    private static int doubles(ArrayData a, Scratch s) {
+        int n = a.numElements();
+        if (s.values.length < n) s.values = new double[Math.max(n, 2 * s.values.length)];
+        if (a instanceof UnsafeArrayData u) {
+            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                    s.values, Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
+        } else {
+            System.arraycopy(a.toDoubleArray(), 0, s.values, 0, n);
         }
-        return indices.length == 0 || indices[indices.length - 1] < size;
+        return n;
+    }
+
+    /** {@code a}'s elements into {@code s.indices}, as {@code a.toIntArray()} has them; returns their count. */
+    private static int ints(ArrayData a, Scratch s) {
+        int n = a.numElements();
+        if (s.indices.length < n) s.indices = new int[Math.max(n, 2 * s.indices.length)];
+        if (a instanceof UnsafeArrayData u) {
+            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                    s.indices, Platform.INT_ARRAY_OFFSET, n * 4L);
+        } else {
+            System.arraycopy(a.toIntArray(), 0, s.indices, 0, n);
+        }
+        return n;
+    }
+
+    /** {@code SparseVector}'s own requirements on its first {@code n} indices (as many as values). */
+    private static boolean validSparse(int size, int[] indices, int n) {
+        if (size < 0 || n > size) return false;
+        int prev = -1;
+        for (int k = 0; k < n; k++) {
+            if (indices[k] <= prev) return false;
+            prev = indices[k];
+        }
+        return prev < size;
     }
 }

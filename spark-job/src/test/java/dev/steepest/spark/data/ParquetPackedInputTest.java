@@ -121,8 +121,9 @@ class ParquetPackedInputTest {
                 train);
     }
 
-    /** {@code s} without its packs: the row path. */
+    /** {@code s} without its packs (their cache, if the stager made one, released): the row path. */
     private static StagedInput rowPath(StagedInput s) {
+        if (s.packs() != null) s.packs().unpersist(false);
         return new StagedInput(s.rows(), s.inputPartitions(), s.key(), s.path(), s.conf(), s.textLines(),
                 s.numericFeatures(), s.numericNames(), s.categorical(), s.sparse(), s.records());
     }
@@ -201,6 +202,7 @@ class ParquetPackedInputTest {
         StagedInput fast = stage(path, skip, null);
         assertNotNull(fast.packs(), "the fast path reads this file");
         assertSamePacks(packsOfRows(fast.records()), fast.packs().collect());
+        fast.packs().unpersist(false);
         TrainingData want = BlockLoader.training(spark, rowPath(stage(path, skip, null)), skip);
         TrainingData got = BlockLoader.training(spark, stage(path, skip, null), skip);
         try {
@@ -260,6 +262,30 @@ class ParquetPackedInputTest {
         assertBothPathsAgree(numericFile("numeric-clean", false), LoaderOptions.of("parquet", "y")
                 .partitions(2), false);
         assertBothPathsAgree(numericFile("numeric-bad", true), LoaderOptions.of("parquet", "y").maxClasses(2), true);
+    }
+
+    @Test
+    void theVectorSizeComesFromThePacksAndAHeldOutSetOfAnotherSizeIsRefusedAsBefore() {
+        String six = vectorFile("vectors-six", DataTypes.DoubleType, false);
+        BlockLoader.Options o = LoaderOptions.of("parquet", "y").maxClasses(3).build();
+        StagedInput staged = stage(six, o, null);
+        assertEquals(6, staged.numericFeatures());
+        TrainingData d = BlockLoader.training(spark, staged, o);
+        try {
+            assertEquals(6, d.spec().numFeatures());
+            String four = tmp.resolve("vectors-four").toString();
+            spark.createDataFrame(List.of(RowFactory.create(1.0, Vectors.sparse(4, new int[] {1}, new double[] {2})),
+                    RowFactory.create(0.0, Vectors.dense(1, 2, 3, 4))), new StructType(new StructField[] {
+                            DataTypes.createStructField("y", DataTypes.DoubleType, true),
+                            DataTypes.createStructField("features", SQLDataTypes.VectorType(), true)}))
+                    .write().parquet(four);
+            InputError e = assertThrows(InputError.class, () -> stage(four, o, d.spec()));
+            assertEquals("data.train: '" + four + "' has 4 features; training had 6", e.getMessage());
+        } finally {
+            d.release();
+        }
+        assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty(), "the packs' cache is released: "
+                + spark.sparkContext().getPersistentRDDs());
     }
 
     @Test
