@@ -183,6 +183,7 @@ final class BlockAssembler {
         int rows = 0;
         long entries = 0;
         for (PackedRows p : packs) {
+            p.expandIndices(); // as shipped by DirectBlocks.spread
             rows += p.n;
             entries += p.valueCount;
         }

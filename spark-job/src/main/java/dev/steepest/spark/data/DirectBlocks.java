@@ -154,7 +154,7 @@ final class DirectBlocks {
             packs[Math.floorMod(Murmur3_x86_32.hashLong(id++, SQL_HASH_SEED), target)].addFrom(source, i);
         }
         List<Tuple2<Integer, PackedRows>> out = new ArrayList<>(target);
-        for (int t = 0; t < target; t++) out.add(new Tuple2<>(t, packs[t].trim()));
+        for (int t = 0; t < target; t++) out.add(new Tuple2<>(t, packs[t].trim().compactIndices()));
         return out.iterator();
     }
 

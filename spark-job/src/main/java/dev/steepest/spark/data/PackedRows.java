@@ -189,6 +189,69 @@ public final class PackedRows implements Serializable {
 
     private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
+    /**
+     * The sparse rows' indices as variable-length deltas ({@link #compactIndices}), null when {@code indices}
+     * holds them: in the shuffle an index is most often its predecessor + 1, one byte instead of four.
+     */
+    byte[] deltaIndices;
+
+    /**
+     * Before the pack is shipped: the sparse rows' indices as deltas from their predecessor in the row (7 bits a
+     * byte, low bits first; any int round-trips), {@code indices} dropped; {@link #expandIndices} gives them back.
+     */
+    PackedRows compactIndices() {
+        if (indices.length == 0 || deltaIndices != null) return this;
+        int bytes = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            byte[] out = pass == 0 ? null : new byte[bytes];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                if (kind[i] != SPARSE) continue;
+                int prev = -1;
+                for (int k = start[i]; k < start[i + 1]; k++) {
+                    int d = indices[k] - prev - 1;
+                    prev = indices[k];
+                    while ((d & ~0x7f) != 0) {
+                        if (out != null) out[at] = (byte) ((d & 0x7f) | 0x80);
+                        at++;
+                        d >>>= 7;
+                    }
+                    if (out != null) out[at] = (byte) d;
+                    at++;
+                }
+            }
+            bytes = at;
+            if (out != null) deltaIndices = out;
+        }
+        indices = null;
+        return this;
+    }
+
+    /** Undoes {@link #compactIndices} (nothing to do for a pack that was not compacted). */
+    void expandIndices() {
+        if (deltaIndices == null) return;
+        int[] idx = new int[valueCount];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            if (kind[i] != SPARSE) continue;
+            int prev = -1;
+            for (int k = start[i]; k < start[i + 1]; k++) {
+                int d = 0;
+                int shift = 0;
+                byte b;
+                do {
+                    b = deltaIndices[at++];
+                    d |= (b & 0x7f) << shift;
+                    shift += 7;
+                } while (b < 0);
+                prev = prev + 1 + d;
+                idx[k] = prev;
+            }
+        }
+        indices = idx;
+        deltaIndices = null;
+    }
+
     /** Whether row i's features are a sparse vector. */
     boolean sparse(int i) {
         return kind[i] == SPARSE;
@@ -264,6 +327,7 @@ public final class PackedRows implements Serializable {
     /** The rows of {@code packs}, in source order and, within a source, in their order. */
     static Iterator<Row> rows(List<PackedRows> packs) {
         List<PackedRows> sorted = inSourceOrder(packs);
+        for (PackedRows p : sorted) p.expandIndices();
         return new Iterator<>() {
             private int pack;
             private int row;
