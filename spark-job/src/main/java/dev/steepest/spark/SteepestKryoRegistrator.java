@@ -38,6 +38,15 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
     private static final String[] SPARK_INTERNALS = {
         "[Lorg.apache.spark.sql.types.DataType;",
         "org.apache.spark.sql.types.NullType$",
+        // a Parquet file's schema is read in a Spark job (ParquetFileFormat.mergeSchemasInParallel) whose result
+        // holds its column types: without these, a file with such a column failed before it was read
+        "org.apache.spark.sql.types.BooleanType$",
+        "org.apache.spark.sql.types.ByteType$",
+        "org.apache.spark.sql.types.ShortType$",
+        "org.apache.spark.sql.types.FloatType$",
+        "org.apache.spark.sql.types.DecimalType",
+        "org.apache.spark.sql.types.DateType$",
+        "org.apache.spark.sql.types.TimestampType$",
         "org.apache.spark.ml.linalg.VectorUDT",
         "org.apache.spark.ml.linalg.MatrixUDT",
         // the column metadata Spark ML writes (ml_attr: nested Metadata, arrays of it, of strings and numbers)

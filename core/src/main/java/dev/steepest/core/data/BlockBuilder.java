@@ -20,6 +20,8 @@ public final class BlockBuilder {
     private double[] weights;
     private int rows;
     private int nnz;
+    /** Whether the last {@link #build} handed its arrays to the block (exactly full): the next add copies them. */
+    private boolean handedOver;
 
     /** A float64 builder: {@code BlockBuilder(numFeatures, sparse, Precision.FLOAT64)}. */
     public BlockBuilder(int numFeatures, boolean sparse) {
@@ -43,8 +45,38 @@ public final class BlockBuilder {
 
     public int numRows() { return rows; }
 
+    /**
+     * Makes room for {@code moreRows} more rows holding {@code moreEntries} more stored values (a sparse block's
+     * entries; a dense block's are rows x features), so that a builder told its size up front does not grow its
+     * arrays by repeated copies; when the rows then fill them exactly, {@link #build} hands the arrays to the block
+     * without a last copy.
+     */
+    public void reserve(int moreRows, long moreEntries) {
+        if (handedOver) unshare();
+        int r = Math.addExact(rows, moreRows);
+        ensureValues(sparse ? nnz + moreEntries : (long) r * numFeatures);
+        if (sparse) {
+            if (colIdx.length < capacity()) colIdx = Arrays.copyOf(colIdx, capacity());
+            if (rowPtr.length < r + 1) rowPtr = Arrays.copyOf(rowPtr, r + 1);
+        }
+        if (labels.length < r) labels = Arrays.copyOf(labels, r);
+        if (weights != null && weights.length < r) weights = Arrays.copyOf(weights, r);
+    }
+
+    /** After a build that handed the arrays over: this builder's own copies, so the block stays as built. */
+    private void unshare() {
+        if (values != null) values = values.clone();
+        if (floatValues != null) floatValues = floatValues.clone();
+        if (colIdx != null) colIdx = colIdx.clone();
+        if (rowPtr != null) rowPtr = rowPtr.clone();
+        labels = labels.clone();
+        if (weights != null) weights = weights.clone();
+        handedOver = false;
+    }
+
     /** Adds a row given densely ({@code x.length == numFeatures}). */
     public void addDense(double label, double weight, double[] x) {
+        if (handedOver) unshare();
         if (x.length != numFeatures) {
             throw new IllegalArgumentException("row has " + x.length + " features, expected " + numFeatures);
         }
@@ -72,6 +104,7 @@ public final class BlockBuilder {
 
     /** Adds a row given by its first {@code count} (index, value) pairs, indices 0-based and increasing. */
     public void addSparse(double label, double weight, int[] idx, double[] val, int count) {
+        if (handedOver) unshare();
         for (int k = 0; k < count; k++) {
             if (idx[k] < 0 || idx[k] >= numFeatures || (k > 0 && idx[k] <= idx[k - 1])) {
                 throw new IllegalArgumentException("sparse indices must be increasing and in [0, "
@@ -155,16 +188,29 @@ public final class BlockBuilder {
     }
 
     public Block build() {
-        double[] l = Arrays.copyOf(labels, rows);
-        double[] w = weights == null ? null : Arrays.copyOf(weights, rows);
+        double[] l = exact(labels, rows);
+        double[] w = weights == null ? null : exact(weights, rows);
         int n = sparse ? nnz : rows * numFeatures;
+        Block b;
         if (sparse) {
-            int[] ptr = Arrays.copyOf(rowPtr, rows + 1);
-            int[] idx = Arrays.copyOf(colIdx, nnz);
-            return values != null ? Block.sparse(numFeatures, ptr, idx, Arrays.copyOf(values, n), l, w)
-                    : Block.sparse(numFeatures, ptr, idx, Arrays.copyOf(floatValues, n), l, w);
+            int[] ptr = rowPtr.length == rows + 1 ? rowPtr : Arrays.copyOf(rowPtr, rows + 1);
+            int[] idx = colIdx.length == nnz ? colIdx : Arrays.copyOf(colIdx, nnz);
+            b = values != null ? Block.sparse(numFeatures, ptr, idx, exact(values, n), l, w)
+                    : Block.sparse(numFeatures, ptr, idx, exact(floatValues, n), l, w);
+        } else {
+            b = values != null ? Block.dense(numFeatures, exact(values, n), l, w)
+                    : Block.dense(numFeatures, exact(floatValues, n), l, w);
         }
-        return values != null ? Block.dense(numFeatures, Arrays.copyOf(values, n), l, w)
-                : Block.dense(numFeatures, Arrays.copyOf(floatValues, n), l, w);
+        handedOver = true;
+        return b;
+    }
+
+    /** {@code a} itself when it holds exactly {@code n} values (then handed over), else a copy of its first n. */
+    private static double[] exact(double[] a, int n) {
+        return a.length == n ? a : Arrays.copyOf(a, n);
+    }
+
+    private static float[] exact(float[] a, int n) {
+        return a.length == n ? a : Arrays.copyOf(a, n);
     }
 }

@@ -191,4 +191,53 @@ class BlockBuilderTest {
             assertArrayEquals(m64.std(), m32.std(), 0.0, what + " std");
         }
     }
+
+    /**
+     * A builder told its size up front ({@code reserve}) builds the block a growing one builds, bit for bit, with
+     * exact and with slack room; a build that handed its full arrays to the block leaves that block as built when
+     * rows are added after it.
+     */
+    @Test
+    void aReservedBuilderBuildsTheGrownBuildersBlockAndLaterAddsLeaveItAsBuilt() {
+        int n = 40;
+        int d = 9;
+        double[][] x = randomRows(n, d, 0.5, 5);
+        long nnz = 0;
+        for (double[] row : x) for (double v : row) if (v != 0) nnz++;
+        for (boolean sparse : new boolean[] {false, true}) {
+            for (Precision precision : Precision.values()) {
+                for (long slack : new long[] {0, 7}) {
+                    String what = "sparse=" + sparse + " " + precision + " slack=" + slack;
+                    BlockBuilder grown = new BlockBuilder(d, sparse, precision);
+                    BlockBuilder reserved = new BlockBuilder(d, sparse, precision);
+                    reserved.reserve(n + (int) slack, nnz + slack);
+                    for (int i = 0; i < n; i++) {
+                        grown.addDense(i, i % 3 == 0 ? 1.0 : 2.0 + i, x[i]);
+                        reserved.addDense(i, i % 3 == 0 ? 1.0 : 2.0 + i, x[i]);
+                    }
+                    Block want = grown.build();
+                    Block got = reserved.build();
+                    assertSameBlock(want, got, what);
+                    Block copy = grown.build();
+                    reserved.addDense(99, 3.0, x[1]);
+                    reserved.addDense(98, 1.0, x[2]);
+                    assertSameBlock(copy, got, what + ": after more rows");
+                    assertEquals(n + 2, reserved.build().numRows(), what);
+                }
+            }
+        }
+    }
+
+    private static void assertSameBlock(Block want, Block got, String what) {
+        assertEquals(want.numRows(), got.numRows(), what);
+        assertArrayEquals(want.labels(), got.labels(), what);
+        for (int i = 0; i < want.numRows(); i++) assertEquals(want.weight(i), got.weight(i), what);
+        assertArrayEquals(want.rowPtr(), got.rowPtr(), what);
+        assertArrayEquals(want.colIdx(), got.colIdx(), what);
+        if (want.isFloat32()) {
+            assertArrayEquals(want.floatValues(), got.floatValues(), what);
+        } else {
+            assertArrayEquals(want.values(), got.values(), what);
+        }
+    }
 }

@@ -180,6 +180,14 @@ final class BlockAssembler {
         if (plan.categorySizes().length != 0) throw new IllegalArgumentException("packed rows have no categories");
         int d = plan.numeric();
         BlockBuilder builder = new BlockBuilder(d, plan.sparse(), plan.precision());
+        int rows = 0;
+        long entries = 0;
+        for (PackedRows p : packs) {
+            p.expandIndices(); // as shipped by DirectBlocks.spread
+            rows += p.n;
+            entries += p.valueCount;
+        }
+        builder.reserve(rows, entries); // exact when every row is good (and sparse rows fill a sparse block)
         double[] x = plan.sparse() ? null : new double[d];
         int[] idx = new int[0];
         double[] val = new double[0];

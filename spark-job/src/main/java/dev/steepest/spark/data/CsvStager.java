@@ -2,6 +2,7 @@ package dev.steepest.spark.data;
 
 import dev.steepest.spark.InputError;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -9,6 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -66,34 +68,66 @@ final class CsvStager {
                 names, label, weight, features, categorical, !opt.classification());
         JavaRDD<Row> rows = TextInput.lines(spark, conf, files).mapPartitionsWithInputSplit(
                 (split, it) -> lines(key, ((FileSplit) split).getPath().toString(), it, plan), true);
+        JavaRDD<PackedRows> packs = categorical.length > 0 ? null : TextInput.lines(spark, conf, files)
+                .mapPartitionsWithInputSplit((split, it) -> List.of(pack(TaskContext.getPartitionId(), key,
+                        ((FileSplit) split).getPath().toString(), it, plan)).iterator(), true);
         return new StagedInput(spark.createDataFrame(rows, StagedRows.schema(categorical.length)),
                 TextInput.partitions(spark, conf, files), key, path, conf, true,
-                features.length, cols.named(features), cols.named(categorical), false, rows);
+                features.length, cols.named(features), cols.named(categorical), false, rows, packs);
     }
 
     /** One split's lines to staged rows: the header line is checked and dropped, blank lines are dropped. */
     static Iterator<Row> lines(String key, String file, Iterator<Tuple2<LongWritable, Text>> lines, Plan plan) {
+        PlainLine scratch = new PlainLine(plan);
         return new TextInput.Lines(lines) {
             @Override
             Row parse(long offset, String line) {
-                if (offset == 0 && plan.header() != null) {
-                    if (!InputFiles.stripBom(line).equals(plan.header())) {
-                        throw new BadRecord(key, file, 0, true, BadRecord.HEADER, "header '"
-                                + TextFields.abbreviate(line) + "' differs from the first file's '"
-                                + TextFields.abbreviate(plan.header()) + "'");
-                    }
-                    return null;
-                }
-                if (line.isBlank()) return null;
-                return record(file, offset, offset == 0 ? InputFiles.stripBom(line) : line, plan);
+                return CsvStager.parse(key, file, offset, line, plan);
             }
 
             @Override
             Row parse(long offset, Text line) {
-                Row r = offset == 0 ? null : plainRecord(file, offset, line.getBytes(), line.getLength(), plan);
-                return r != null ? r : parse(offset, line.toString());
+                if (offset != 0 && scratch.read(line.getBytes(), line.getLength())) return scratch.row(file, offset);
+                return parse(offset, line.toString());
             }
         };
+    }
+
+    /**
+     * One split's lines into one pack ({@link DirectBlocks}' fast path), as {@code PackedRows.add} packs the rows
+     * of {@link #lines}: a plain line's values go straight into the pack, without a row or vector object.
+     */
+    static PackedRows pack(int source, String key, String file, Iterator<Tuple2<LongWritable, Text>> lines,
+                           Plan plan) {
+        PackedRows pack = new PackedRows(source);
+        PlainLine scratch = new PlainLine(plan);
+        int d = plan.features().length;
+        while (lines.hasNext()) {
+            Tuple2<LongWritable, Text> t = lines.next();
+            long offset = t._1().get();
+            Text line = t._2(); // Hadoop reuses the Text: read it now
+            if (offset != 0 && scratch.read(line.getBytes(), line.getLength())) {
+                pack.addGood(file, offset, scratch.label, scratch.weight, false, d, null, scratch.x, d);
+            } else {
+                Row r = parse(key, file, offset, line.toString(), plan);
+                if (r != null) pack.add(r);
+            }
+        }
+        return pack.trim();
+    }
+
+    /** A line as text: the header line is checked (null), a blank line is null, any other is a record. */
+    private static Row parse(String key, String file, long offset, String line, Plan plan) {
+        if (offset == 0 && plan.header() != null) {
+            if (!InputFiles.stripBom(line).equals(plan.header())) {
+                throw new BadRecord(key, file, 0, true, BadRecord.HEADER, "header '"
+                        + TextFields.abbreviate(line) + "' differs from the first file's '"
+                        + TextFields.abbreviate(plan.header()) + "'");
+            }
+            return null;
+        }
+        if (line.isBlank()) return null;
+        return record(file, offset, offset == 0 ? InputFiles.stripBom(line) : line, plan);
     }
 
     /**
@@ -103,55 +137,84 @@ final class CsvStager {
      * that both give the same rows.
      */
     static Row plainRecord(String file, long offset, byte[] b, int length, Plan plan) {
-        char delimiter = plan.delimiter();
-        if (delimiter >= 0x80 || delimiter == '"') return null;
-        int n = plan.names().length;
-        int[] start = new int[n];
-        int[] end = new int[n];
-        int field = 0;
-        int from = 0;
-        for (int i = 0; i <= length; i++) {
-            byte c = i < length ? b[i] : (byte) delimiter;
-            if (c < 0 || c == '"') return null;
-            if (c == delimiter) {
-                if (field == n) return null;
-                int s = from;
-                int e = i;
-                while (s < e && (b[s] & 0xff) <= ' ') s++; // String.trim's blanks
-                while (e > s && (b[e - 1] & 0xff) <= ' ') e--;
-                start[field] = s;
-                end[field] = e;
-                field++;
-                from = i + 1;
+        PlainLine p = new PlainLine(plan);
+        return p.read(b, length) ? p.row(file, offset) : null;
+    }
+
+    /**
+     * A plain line's fields ({@link #plainRecord}), read into arrays reused from line to line: the label, the
+     * weight (NaN without a weight column), the numeric features {@code x} and the categories.
+     */
+    static final class PlainLine {
+        private final Plan plan;
+        private final int[] start;
+        private final int[] end;
+        final double[] x;
+        final String[] categories;
+        String label;
+        double weight;
+
+        PlainLine(Plan plan) {
+            this.plan = plan;
+            start = new int[plan.names().length];
+            end = new int[plan.names().length];
+            x = new double[plan.features().length];
+            categories = new String[plan.categorical().length];
+        }
+
+        /** Whether the first {@code length} bytes of {@code b} are a plain line; if so, its fields are read. */
+        boolean read(byte[] b, int length) {
+            char delimiter = plan.delimiter();
+            if (delimiter >= 0x80 || delimiter == '"') return false;
+            int n = plan.names().length;
+            int field = 0;
+            int from = 0;
+            for (int i = 0; i <= length; i++) {
+                byte c = i < length ? b[i] : (byte) delimiter;
+                if (c < 0 || c == '"') return false;
+                if (c == delimiter) {
+                    if (field == n) return false;
+                    int s = from;
+                    int e = i;
+                    while (s < e && (b[s] & 0xff) <= ' ') s++; // String.trim's blanks
+                    while (e > s && (b[e - 1] & 0xff) <= ' ') e--;
+                    start[field] = s;
+                    end[field] = e;
+                    field++;
+                    from = i + 1;
+                }
             }
+            if (field != n) return false;
+            int l = plan.label();
+            if (start[l] == end[l]) return false;
+            if (plan.regression() && Double.isNaN(TextFields.parsePlain(b, start[l], end[l]))) return false;
+            weight = Double.NaN;
+            if (plan.weight() >= 0) {
+                double w = TextFields.parsePlain(b, start[plan.weight()], end[plan.weight()]);
+                if (Double.isNaN(w) || StagedRows.weightProblem(w) != null) return false;
+                weight = w;
+            }
+            int[] features = plan.features();
+            for (int j = 0; j < x.length; j++) {
+                int f = features[j];
+                double v = TextFields.parsePlain(b, start[f], end[f]);
+                if (Double.isNaN(v)) return false;
+                x[j] = v;
+            }
+            for (int c = 0; c < categories.length; c++) {
+                int f = plan.categorical()[c];
+                if (start[f] == end[f]) return false;
+                categories[c] = new String(b, start[f], end[f] - start[f], StandardCharsets.ISO_8859_1);
+            }
+            label = new String(b, start[l], end[l] - start[l], StandardCharsets.ISO_8859_1);
+            return true;
         }
-        if (field != n) return null;
-        int l = plan.label();
-        if (start[l] == end[l]) return null;
-        String label = new String(b, start[l], end[l] - start[l], java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (plan.regression() && Double.isNaN(TextFields.parsePlain(b, start[l], end[l]))) return null;
-        Double weight = null;
-        if (plan.weight() >= 0) {
-            double w = TextFields.parsePlain(b, start[plan.weight()], end[plan.weight()]);
-            if (Double.isNaN(w) || StagedRows.weightProblem(w) != null) return null;
-            weight = w;
+
+        /** The line just read as a staged row (its own copies of the values). */
+        Row row(String file, long offset) {
+            return StagedRows.good(file, offset, label, Double.isNaN(weight) ? null : weight, Vectors.dense(x.clone()),
+                    categories.clone());
         }
-        int[] features = plan.features();
-        double[] x = new double[features.length];
-        for (int j = 0; j < x.length; j++) {
-            int f = features[j];
-            double v = TextFields.parsePlain(b, start[f], end[f]);
-            if (Double.isNaN(v)) return null;
-            x[j] = v;
-        }
-        int cats = plan.categorical().length;
-        String[] categories = new String[cats];
-        for (int c = 0; c < cats; c++) {
-            int f = plan.categorical()[c];
-            if (start[f] == end[f]) return null;
-            categories[c] = new String(b, start[f], end[f] - start[f], java.nio.charset.StandardCharsets.ISO_8859_1);
-        }
-        return StagedRows.good(file, offset, label, weight, Vectors.dense(x), categories);
     }
 
     static Row record(String file, long offset, String line, Plan plan) {

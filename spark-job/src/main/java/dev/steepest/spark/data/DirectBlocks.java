@@ -39,13 +39,16 @@ final class DirectBlocks {
                                  BlockLoader.Options opt) {
         // one pack per input partition: the rows parsed once, cached (exact, narrow) while the classes and the
         // feature count are found
-        JavaRDD<PackedRows> parts = staged.records().mapPartitionsWithIndex((p, it) -> {
-            PackedRows pack = new PackedRows(p);
-            while (it.hasNext()) pack.add(it.next());
-            return List.of(pack.trim()).iterator();
-        }, true);
-        boolean cache = opt.classification() || staged.numericFeatures() < 0;
-        if (cache) parts.persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<PackedRows> parts = staged.packs() != null ? staged.packs()
+                : staged.records().mapPartitionsWithIndex((p, it) -> {
+                    PackedRows pack = new PackedRows(p);
+                    while (it.hasNext()) pack.add(it.next());
+                    return List.of(pack.trim()).iterator();
+                }, true);
+        // the stager may have cached its packs already (ParquetStager: the vector size came from them)
+        boolean cachedBefore = parts.getStorageLevel() != StorageLevel.NONE();
+        boolean cache = cachedBefore || opt.classification() || staged.numericFeatures() < 0;
+        if (cache && !cachedBefore) parts.persist(StorageLevel.MEMORY_ONLY());
         try {
             Labels labels = opt.classification()
                     ? Errors.reportingBadRecords(staged, () -> Labels.of(distinctLabels(parts), staged, opt))
@@ -101,6 +104,20 @@ final class DirectBlocks {
         Labels labels = Labels.of(train);
         BlockAssembler.Plan plan = BlockAssembler.plan(staged, train, labels, opt);
         boolean skip = opt.skipBadRecords();
+        if (staged.packs() != null) {
+            JavaRDD<BlockAssembler.PartitionBlock> built = staged.packs().map(pack -> {
+                Map<String, Long> before = new TreeMap<>();
+                BlockAssembler.PartitionBlock b = BlockAssembler.build(List.of(skip ? withoutBad(pack, before) : pack),
+                        plan);
+                before.forEach((k, v) -> b.summary().skipped.merge(k, v, Long::sum));
+                return b;
+            });
+            try {
+                return BlockAssembler.finish(built, staged, labels, train, opt, false, Map.of());
+            } finally {
+                staged.packs().unpersist(false); // cached by the stager, if at all
+            }
+        }
         JavaRDD<BlockAssembler.PartitionBlock> built = staged.records().mapPartitions(it -> {
             Map<String, Long> before = new TreeMap<>();
             Iterator<Row> good = skip ? withoutBad(it, Set.of(), before) : it;
@@ -119,7 +136,11 @@ final class DirectBlocks {
     static Iterator<Tuple2<Integer, PackedRows>> spread(PackedRows source, int target, boolean skip,
                                                       Set<String> notNumbers) {
         PackedRows[] packs = new PackedRows[target];
-        for (int t = 0; t < target; t++) packs[t] = new PackedRows(source.source);
+        // hashing spreads the rows evenly: room for a share and a margin, so that a pack seldom grows
+        int rows = (int) Math.min(source.n, source.n / (long) target * 9 / 8 + 16);
+        int values = (int) Math.min(source.valueCount, source.valueCount / (long) target * 9 / 8 + 1024);
+        boolean sparse = source.indices.length > 0;
+        for (int t = 0; t < target; t++) packs[t] = new PackedRows(source.source, rows, values, sparse);
         long id = (long) source.source << 33; // monotonically_increasing_id: the partition in the upper 31 bits
         for (int i = 0; i < source.n; i++) {
             if (skip) {
@@ -133,8 +154,18 @@ final class DirectBlocks {
             packs[Math.floorMod(Murmur3_x86_32.hashLong(id++, SQL_HASH_SEED), target)].addFrom(source, i);
         }
         List<Tuple2<Integer, PackedRows>> out = new ArrayList<>(target);
-        for (int t = 0; t < target; t++) out.add(new Tuple2<>(t, packs[t].trim()));
+        for (int t = 0; t < target; t++) out.add(new Tuple2<>(t, packs[t].trim().compactIndices()));
         return out.iterator();
+    }
+
+    /** {@code pack} without its bad records, counted into {@code counts} (as {@link #withoutBad(Iterator, Set, Map)}). */
+    private static PackedRows withoutBad(PackedRows pack, Map<String, Long> counts) {
+        PackedRows good = new PackedRows(pack.source, pack.n, pack.valueCount, pack.indices.length > 0);
+        for (int i = 0; i < pack.n; i++) {
+            if (pack.bad[i] == null) good.addFrom(pack, i);
+            else counts.merge(pack.bad[i], 1L, Long::sum);
+        }
+        return good.trim();
     }
 
     /** {@code rows} without the bad records (and labels among {@code notNumbers}), counted into {@code counts}. */

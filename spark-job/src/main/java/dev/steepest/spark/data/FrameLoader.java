@@ -43,7 +43,7 @@ public final class FrameLoader {
         boolean dense = first != null && first.get(0) instanceof DenseVector;
         boolean sparse = train != null ? train.sparse() : !dense;
         return new StagedInput(s.rows(), s.inputPartitions(), s.key(), s.path(), s.conf(), s.textLines(),
-                s.numericFeatures(), s.numericNames(), s.categorical(), sparse, s.records());
+                s.numericFeatures(), s.numericNames(), s.categorical(), sparse, s.records(), s.packs());
     }
 
     private static String quote(String column) {

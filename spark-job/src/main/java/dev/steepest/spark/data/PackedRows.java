@@ -51,42 +51,98 @@ public final class PackedRows implements Serializable {
     byte[] smallValues;
     int valueCount;
     Map<String, Long> skipped = new TreeMap<>();
+    /**
+     * The size of the partition's first non-null vector, bad record or not (a vector column's feature count, as
+     * {@code ParquetStager.vectorSize} finds it); -1 for none, or when the pack was not made from a vector column.
+     */
+    int firstVectorSize = -1;
 
     PackedRows(int source) {
         this.source = source;
     }
 
+    /**
+     * An empty pack with room for {@code rows} rows and {@code valueCapacity} values (indices too when
+     * {@code sparse}): a pack that would otherwise grow from 16 rows and 1,024 values by doubling, each step a copy
+     * of large arrays (the profile in docs/BENCHMARKS.md).
+     */
+    PackedRows(int source, int rows, int valueCapacity, boolean sparse) {
+        this(source);
+        int r = Math.max(rows, 16);
+        file = new String[r];
+        pos = new long[r];
+        bad = new String[r];
+        detail = new String[r];
+        label = new String[r];
+        weight = new double[r];
+        kind = new byte[r];
+        size = new int[r];
+        start = new int[r + 1];
+        values = new double[Math.max(valueCapacity, 1024)];
+        if (sparse) indices = new int[values.length];
+    }
+
     void add(Row r) {
-        if (n == file.length) grow();
-        file[n] = StagedRows.file(r);
-        pos[n] = StagedRows.position(r);
-        bad[n] = StagedRows.badReason(r);
-        detail[n] = StagedRows.badDetail(r);
-        label[n] = StagedRows.label(r);
-        weight[n] = StagedRows.hasWeight(r) ? StagedRows.weight(r) : Double.NaN;
         Vector v = StagedRows.features(r);
+        String bad = StagedRows.badReason(r);
+        double w = StagedRows.hasWeight(r) ? StagedRows.weight(r) : Double.NaN;
         if (v == null) {
-            kind[n] = NONE;
+            begin(StagedRows.file(r), StagedRows.position(r), bad, StagedRows.badDetail(r), StagedRows.label(r), w,
+                    NONE, 0);
         } else if (v instanceof SparseVector sv) {
-            kind[n] = SPARSE;
-            size[n] = sv.size();
-            append(sv.values(), sv.indices());
+            begin(StagedRows.file(r), StagedRows.position(r), bad, StagedRows.badDetail(r), StagedRows.label(r), w,
+                    SPARSE, sv.size());
+            append(sv.values(), sv.indices(), sv.values().length);
         } else {
-            kind[n] = DENSE;
-            size[n] = v.size();
-            append(((DenseVector) v).values(), null);
+            begin(StagedRows.file(r), StagedRows.position(r), bad, StagedRows.badDetail(r), StagedRows.label(r), w,
+                    DENSE, v.size());
+            append(((DenseVector) v).values(), null, v.size());
         }
+        end();
+    }
+
+    /** A bad record, as {@link #add} packs {@code StagedRows.bad(file, pos, reason, detail, 0)}. */
+    void addBad(String file, long pos, String reason, String detail) {
+        begin(file, pos, reason, detail, null, Double.NaN, NONE, 0);
+        end();
+    }
+
+    /**
+     * A good record, as {@link #add} packs {@code StagedRows.good} of the same values: {@code weight} NaN for none,
+     * the first {@code count} of {@code values} (and of {@code indices} when {@code sparse}) a vector of
+     * {@code size}.
+     */
+    void addGood(String file, long pos, String label, double weight, boolean sparse, int size, int[] indices,
+                 double[] values, int count) {
+        begin(file, pos, null, null, label, weight, sparse ? SPARSE : DENSE, size);
+        append(values, sparse ? indices : null, count);
+        end();
+    }
+
+    private void begin(String f, long p, String b, String d, String l, double w, byte k, int s) {
+        if (n == file.length) grow();
+        file[n] = f;
+        pos[n] = p;
+        bad[n] = b;
+        detail[n] = d;
+        label[n] = l;
+        weight[n] = w;
+        kind[n] = k;
+        size[n] = s;
+    }
+
+    private void end() {
         n++;
         start[n] = valueCount;
     }
 
-    private void append(double[] v, int[] idx) {
-        int need = valueCount + v.length;
+    private void append(double[] v, int[] idx, int count) {
+        int need = valueCount + count;
         if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
-        System.arraycopy(v, 0, values, valueCount, v.length);
+        System.arraycopy(v, 0, values, valueCount, count);
         if (idx != null) {
             if (need > indices.length) indices = Arrays.copyOf(indices, Math.max(need, values.length));
-            System.arraycopy(idx, 0, indices, valueCount, idx.length);
+            System.arraycopy(idx, 0, indices, valueCount, count);
         }
         valueCount = need;
     }
@@ -132,6 +188,69 @@ public final class PackedRows implements Serializable {
     }
 
     private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
+    /**
+     * The sparse rows' indices as variable-length deltas ({@link #compactIndices}), null when {@code indices}
+     * holds them: in the shuffle an index is most often its predecessor + 1, one byte instead of four.
+     */
+    byte[] deltaIndices;
+
+    /**
+     * Before the pack is shipped: the sparse rows' indices as deltas from their predecessor in the row (7 bits a
+     * byte, low bits first; any int round-trips), {@code indices} dropped; {@link #expandIndices} gives them back.
+     */
+    PackedRows compactIndices() {
+        if (indices.length == 0 || deltaIndices != null) return this;
+        int bytes = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            byte[] out = pass == 0 ? null : new byte[bytes];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                if (kind[i] != SPARSE) continue;
+                int prev = -1;
+                for (int k = start[i]; k < start[i + 1]; k++) {
+                    int d = indices[k] - prev - 1;
+                    prev = indices[k];
+                    while ((d & ~0x7f) != 0) {
+                        if (out != null) out[at] = (byte) ((d & 0x7f) | 0x80);
+                        at++;
+                        d >>>= 7;
+                    }
+                    if (out != null) out[at] = (byte) d;
+                    at++;
+                }
+            }
+            bytes = at;
+            if (out != null) deltaIndices = out;
+        }
+        indices = null;
+        return this;
+    }
+
+    /** Undoes {@link #compactIndices} (nothing to do for a pack that was not compacted). */
+    void expandIndices() {
+        if (deltaIndices == null) return;
+        int[] idx = new int[valueCount];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            if (kind[i] != SPARSE) continue;
+            int prev = -1;
+            for (int k = start[i]; k < start[i + 1]; k++) {
+                int d = 0;
+                int shift = 0;
+                byte b;
+                do {
+                    b = deltaIndices[at++];
+                    d |= (b & 0x7f) << shift;
+                    shift += 7;
+                } while (b < 0);
+                prev = prev + 1 + d;
+                idx[k] = prev;
+            }
+        }
+        indices = idx;
+        deltaIndices = null;
+    }
 
     /** Whether row i's features are a sparse vector. */
     boolean sparse(int i) {
@@ -208,6 +327,7 @@ public final class PackedRows implements Serializable {
     /** The rows of {@code packs}, in source order and, within a source, in their order. */
     static Iterator<Row> rows(List<PackedRows> packs) {
         List<PackedRows> sorted = inSourceOrder(packs);
+        for (PackedRows p : sorted) p.expandIndices();
         return new Iterator<>() {
             private int pack;
             private int row;

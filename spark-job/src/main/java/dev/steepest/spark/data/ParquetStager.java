@@ -20,6 +20,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Parquet files, and any DataFrame, to staged rows: the features are one Spark ML vector column (by default
@@ -92,11 +93,6 @@ final class ParquetStager {
         }
         if (!opt.classification()) checkNumeric(df.schema().apply(label).dataType(), label, key, path);
         if (weight != null) checkNumeric(df.schema().apply(weight).dataType(), weight, key, path);
-        int d = vector ? vectorSize(df, names[features[0]]) : features.length;
-        if (vector && train != null && d != train.numericFeatures()) {
-            throw new InputError(key + ": '" + path + "' has " + d + " features; training had "
-                    + train.numericFeatures());
-        }
         List<Column> select = new ArrayList<>(List.of(source, position, functions.col(quote(label))));
         if (weight != null) select.add(functions.col(quote(weight)));
         List<String> numericNames = cols.named(features);
@@ -105,11 +101,54 @@ final class ParquetStager {
         for (String c : categoricalNames) select.add(functions.col(quote(c)));
         Plan plan = new Plan(label, weight, numericNames.toArray(new String[0]), vector,
                 categoricalNames.toArray(new String[0]), !opt.classification());
-        JavaRDD<Row> rows = df.select(select.toArray(new Column[0])).javaRDD().map(r -> record(r, plan));
+        Dataset<Row> selected = df.select(select.toArray(new Column[0]));
+        JavaRDD<PackedRows> packs = packs(selected, plan);
+        int d = !vector ? features.length : packs != null ? packedVectorSize(packs, df, names[features[0]], key, path)
+                : vectorSize(df, names[features[0]]);
+        if (vector && train != null && d != train.numericFeatures()) {
+            if (packs != null) packs.unpersist(false);
+            throw new InputError(key + ": '" + path + "' has " + d + " features; training had "
+                    + train.numericFeatures());
+        }
+        JavaRDD<Row> rows = selected.javaRDD().map(r -> record(r, plan));
         boolean sparse = vector && (train != null ? train.sparse() : categorical.length == 0);
         return new StagedInput(df.sparkSession().createDataFrame(rows, StagedRows.schema(categorical.length)),
                 rows.getNumPartitions(), key, path, conf, false,
-                d, vector ? null : numericNames, categoricalNames, sparse, rows);
+                d, vector ? null : numericNames, categoricalNames, sparse, rows, packs);
+    }
+
+    /**
+     * {@link #vectorSize} found while the packs are made, instead of a query of its own that reads the first file
+     * again: the packs are cached (the loader's next pass over them reads the cache, and unpersists it), and each
+     * knows the size of its first non-null vector. A data set without one goes to {@link #vectorSize}, to fail as
+     * it did.
+     */
+    private static int packedVectorSize(JavaRDD<PackedRows> packs, Dataset<Row> df, String column, String key,
+                                        String path) {
+        packs.persist(StorageLevel.MEMORY_ONLY());
+        List<Integer> sizes;
+        try {
+            sizes = packs.map(p -> p.firstVectorSize).collect();
+        } catch (Exception e) { // SparkException is checked in Java's eyes
+            packs.unpersist(false);
+            throw Errors.inputErrorOr(e, key + ": cannot read '" + path + "'");
+        }
+        for (int size : sizes) if (size >= 0) return size;
+        packs.unpersist(false);
+        return vectorSize(df, column);
+    }
+
+    /**
+     * The selected rows packed straight from Spark SQL's internal rows ({@link ParquetPacker}), one pack per
+     * partition in the partitions and order of {@code record}'s rows; null when a column's type keeps the row path.
+     */
+    private static JavaRDD<PackedRows> packs(Dataset<Row> selected, Plan plan) {
+        List<DataType> types = new ArrayList<>();
+        for (int j = 2; j < selected.schema().fields().length; j++) types.add(selected.schema().fields()[j].dataType());
+        ParquetPacker packer = ParquetPacker.of(plan, types);
+        if (packer == null) return null;
+        return selected.queryExecution().toRdd().toJavaRDD()
+                .mapPartitionsWithIndex((p, it) -> List.of(packer.pack(p, it)).iterator(), true);
     }
 
     static Row record(Row r, Plan plan) {

@@ -2,6 +2,7 @@ package dev.steepest.spark.data;
 
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -12,9 +13,18 @@ import org.apache.spark.sql.Row;
  * ({@code numericFeatures}; -1 when the largest LibSVM index decides it) and names ({@code numericNames}; null:
  * f0, f1, ...), the categorical columns, and whether blocks are sparse. {@code records}: the same staged rows as
  * the plain row RDD that {@code rows} was made from (partition for partition, in order), which the fast path
- * ({@link DirectBlocks}) reads without the round trip through Spark SQL's row format.
+ * ({@link DirectBlocks}) reads without the round trip through Spark SQL's row format. {@code packs}: when not
+ * null, the same rows already packed, one {@link PackedRows} per input partition (the fast Parquet path,
+ * {@link ParquetPacker}), which the fast path reads instead of packing {@code records}.
  */
 record StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
                    boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
-                   boolean sparse, org.apache.spark.api.java.JavaRDD<Row> records) {
+                   boolean sparse, JavaRDD<Row> records, JavaRDD<PackedRows> packs) {
+    /** Staged rows without packs of their own. */
+    StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
+                boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
+                boolean sparse, JavaRDD<Row> records) {
+        this(rows, inputPartitions, key, path, conf, textLines, numericFeatures, numericNames, categorical, sparse,
+                records, null);
+    }
 }

@@ -89,6 +89,44 @@ class PackedBlockBuildTest {
     }
 
     @Test
+    void packsWithTheirIndicesCompactedForTheShuffleBuildTheSameBlock() {
+        for (boolean sparse : new boolean[] {true, false}) {
+            List<PackedRows> packs = packs(41, true, false, true);
+            BlockAssembler.Plan plan = plan(sparse, Precision.FLOAT64, true);
+            BlockAssembler.PartitionBlock want = BlockAssembler.build(packs, plan);
+            for (PackedRows p : packs) {
+                p.compactIndices();
+                assertEquals(null, p.indices);
+            }
+            BlockAssembler.PartitionBlock got = BlockAssembler.build(packs, plan);
+            assertSameBlock(want.block(), got.block());
+            assertEquals(want.summary().skipped, got.summary().skipped);
+        }
+    }
+
+    @Test
+    void compactedIndicesRoundTripWhateverTheirGaps() {
+        PackedRows p = new PackedRows(0);
+        int[][] rows = {{0, 1, 2, 3}, {127, 128, 16_383, 16_384, 2_000_000_000}, {}, {Integer.MAX_VALUE}, {5}};
+        for (int[] idx : rows) {
+            double[] val = new double[idx.length];
+            java.util.Arrays.fill(val, 1.5);
+            p.addGood("f", 0, "1", Double.NaN, true, Integer.MAX_VALUE, idx, val, idx.length);
+        }
+        p.addGood("f", 1, "1", Double.NaN, false, 2, null, new double[] {1, 2}, 2);
+        p.trim();
+        int[] before = p.indices.clone();
+        p.compactIndices();
+        // deltas (gap - 1) 0,0,0,0 | 127, 0, 16254, 0, ~2e9 | - | 2^31 - 1 | 5: 1 byte below 128, 2 below 16384, 5 for 31 bits
+        assertEquals(4 + (1 + 1 + 2 + 1 + 5) + 5 + 1, p.deltaIndices.length);
+        p.expandIndices();
+        for (int i = 0; i < p.n; i++) {
+            if (!p.sparse(i)) continue;
+            for (int k = p.start[i]; k < p.start[i + 1]; k++) assertEquals(before[k], p.indices[k]);
+        }
+    }
+
+    @Test
     void aLabelTrainingDidNotSeeStopsBothBuildsWithTheSameMessageEvenInSkipMode() {
         PackedRows p = new PackedRows(0);
         p.add(StagedRows.good("f.parquet", 0, "1", null, Vectors.dense(new double[D]), new String[0]));
