@@ -771,6 +771,7 @@ public final class BenchSuite {
         int[] batches = {parts, 1024};
         double[] median = new double[batches.length];
         for (int b = 0; b < batches.length; b++) {
+            b8Run(data, batches[b], few); // warm-up: the first runs of a JVM compile the kernels and the link
             double[] ms = new double[opt.repeats];
             for (int r = 0; r < opt.repeats; r++) {
                 // the difference of a long and a short run: the resident tasks' start and the first steps' JIT cancel
