@@ -76,11 +76,12 @@ import scala.Tuple2;
  *
  * <pre>
  *   BenchSuite [--quick] [--rows N] [--features D] [--sparse-features D] [--density F] [--only B1,B3]
- *              [--repeats R] [--master M] [--step-mode M] [--partitions P] [--fmnist DIR] [--work DIR] [--python PATH] [--torch-script FILE]
+ *              [--repeats R] [--master M] [--step-mode M] [--b8-steps N] [--partitions P] [--fmnist DIR]
+ *              [--work DIR] [--python PATH] [--torch-script FILE]
  * </pre>
  *
- * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5, B6 and B8 (only when named); synthetic dense (N x D, 10
- * classes) and sparse (N x sparse-features, density) for B3, B4 and B6. Quick mode: tiny synthetic data for
+ * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5, B6 and B8 (B8 only when named in
+ * --only); synthetic dense (N x D, 10 classes) and sparse (N x sparse-features, density) for B3, B4 and B6. Quick mode: tiny synthetic data for
  * every row, one repeat, a small MLP: seconds, for the CI smoke test.
  */
 public final class BenchSuite {
