@@ -81,8 +81,8 @@ import scala.Tuple2;
  * </pre>
  *
  * Full mode: Fashion-MNIST (exported CSV under --fmnist) for B1, B2, B5, B6 and B8 (B8 only when named in
- * --only); synthetic dense (N x D, 10 classes) and sparse (N x sparse-features, density) for B3, B4 and B6. Quick mode: tiny synthetic data for
- * every row, one repeat, a small MLP: seconds, for the CI smoke test.
+ * --only); synthetic dense (N x D, 10 classes) and sparse (N x sparse-features, density) for B3, B4 and B6.
+ * Quick mode: tiny synthetic data for every row, one repeat, a small MLP: seconds, for the CI smoke test.
  */
 public final class BenchSuite {
     /** One line of the table. ratio = ours / anchor; {@code higherIsBetter} rows (throughput) aim at ratio ≥ target. */
