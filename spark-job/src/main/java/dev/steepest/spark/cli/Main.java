@@ -12,6 +12,7 @@ import dev.steepest.spark.data.Errors;
 import dev.steepest.spark.job.SparkSessions;
 import dev.steepest.spark.job.TrainJob;
 import dev.steepest.spark.job.TrainingInputs;
+import dev.steepest.spark.output.OutputFailure;
 import dev.steepest.spark.output.RunDirectory;
 import dev.steepest.spark.spec.RunSpec;
 import dev.steepest.spark.spec.TrainingSpec;
@@ -138,7 +139,7 @@ public final class Main {
                 return ExitCode.DIVERGED;
             }
             return ExitCode.OK;
-        } catch (RunDirectory.OutputFailure e) {
+        } catch (OutputFailure e) {
             err.println("steepest: error: " + e.getMessage());
             if (verbose) e.printStackTrace(err);
             return ExitCode.OUTPUT;

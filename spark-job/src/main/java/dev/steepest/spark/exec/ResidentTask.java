@@ -74,6 +74,7 @@ final class ResidentTask {
             throws IOException {
         double[] buffer = null;
         Accumulator[] acc = new Accumulator[partitions.length];
+        int[] runs = tree.pieces(partitions);
         while (true) {
             ResidentLink.Command command = link.next(buffer);
             if (command.op() == ResidentLink.Command.STOP) return;
@@ -99,7 +100,7 @@ final class ResidentTask {
                 link.fail(e.toString());
                 throw e;
             }
-            for (Accumulator a : tree.fold(partitions, acc, model.numParameters())) link.reply(a);
+            for (Accumulator a : ResidentTree.fold(runs, acc, model.numParameters())) link.reply(a);
         }
     }
 }

@@ -5,9 +5,10 @@ import dev.steepest.core.train.PartitionStep;
 import java.io.Serializable;
 
 /**
- * The merge tree of resident steps: the one {@link SparkGradientSource} uses, so both paths give the same bits
- * for the same partition count. Up to {@code train.tree-aggregate-threshold} partitions it is flat (the driver
- * merges the P partials in partition order); above it, groups of {@code ceil(sqrt(P))} consecutive partitions are
+ * The merge tree of a step's partials, the one shape both step paths draw ({@link SparkGradientSource}'s job per
+ * step and the resident tasks), so both give the same bits for the same partition count. Up to
+ * {@code train.tree-aggregate-threshold} partitions it is flat (the driver merges the P partials in partition
+ * order); above it, groups of {@code ceil(sqrt(P))} consecutive partitions are
  * each merged in partition order, then the group sums in group order.
  *
  * <p>Above the threshold a resident task merges on the executor what it can without changing a bit: a merge in
@@ -75,9 +76,8 @@ final class ResidentTree implements Serializable {
         return n;
     }
 
-    /** A task's side: its partials (one per entry of its partitions), as the pieces it sends. */
-    Accumulator[] fold(int[] parts, Accumulator[] partials, int numParameters) {
-        int[] runs = pieces(parts);
+    /** A task's side: its partials (one per entry of its partitions), as the pieces {@code runs} ({@link #pieces}). */
+    static Accumulator[] fold(int[] runs, Accumulator[] partials, int numParameters) {
         Accumulator[] out = new Accumulator[runs.length];
         int i = 0;
         for (int r = 0; r < runs.length; r++) {

@@ -119,11 +119,12 @@ public final class SparkGradientSource implements GradientSource {
     private Accumulator aggregate(JavaRDD<IndexedPartial> partials) {
         int numParameters = model.numParameters();
         int parts = partials.getNumPartitions();
-        if (parts <= treeThreshold) {
+        ResidentTree tree = ResidentTree.of(parts, treeThreshold);
+        if (!tree.twoLevel()) {
             return mergeByIndex(partials.collect(), numParameters);
         }
-        int fanIn = (int) Math.ceil(Math.sqrt(parts));
-        int groups = (parts + fanIn - 1) / fanIn;
+        int fanIn = tree.fanIn();
+        int groups = tree.numGroups();
         JavaPairRDD<Integer, IndexedPartial> grouped = partials.mapToPair(p -> new Tuple2<>(p.partition / fanIn, p));
         List<Tuple2<Integer, IndexedPartial>> sums = grouped
                 .groupByKey(new HashPartitioner(groups))

@@ -1,9 +1,14 @@
 package dev.steepest.spark.ml;
 
 import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
@@ -12,6 +17,7 @@ import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Scores a features column straight from its stored form, in one call per row: a Catalyst expression over a
@@ -37,7 +43,7 @@ final class FeatureRowScore extends Expression implements CodegenFallback, Seria
 
     /** One row's output struct (of type {@link #type()}) from its features; {@code indices} is null for a dense row. */
     interface Outputs extends Serializable {
-        DataType type();
+        StructType type();
 
         InternalRow of(int size, int[] indices, double[] values);
     }
@@ -54,19 +60,26 @@ final class FeatureRowScore extends Expression implements CodegenFallback, Seria
         this.children = scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of(child)).toList();
     }
 
-    /** The column of {@code outputs} applied to the vector column {@code features}. */
-    static Column column(Dataset<?> dataset, String features, Outputs outputs) {
-        return ExpressionUtils.column(new FeatureRowScore(ExpressionUtils.expression(dataset.col(features)), features,
-                outputs));
-    }
-
-    /** A column name that none of {@code taken} has (for the struct of outputs, dropped once its fields are out). */
-    static String freshName(String[] taken) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (String t : taken) names.add(t.toLowerCase(java.util.Locale.ROOT));
-        String name = "__steepest_scores";
-        for (int i = 1; names.contains(name); i++) name = "__steepest_scores_" + i;
-        return name;
+    /**
+     * {@code dataset} with the fields of {@code outputs.type()} appended as the columns {@code columns} (in field
+     * order), each with the metadata {@code schema} (the model's {@code transformSchema}) gives it: the struct is
+     * computed once a row, in a column of a fresh name that is dropped once its fields are out.
+     */
+    static Dataset<Row> append(Dataset<?> dataset, String features, Outputs outputs, StructType schema,
+                               List<String> columns) {
+        Set<String> taken = new HashSet<>();
+        for (String t : dataset.columns()) taken.add(t.toLowerCase(Locale.ROOT));
+        String struct = "__steepest_scores";
+        for (int i = 1; taken.contains(struct); i++) struct = "__steepest_scores_" + i;
+        Column scores = ExpressionUtils.column(new FeatureRowScore(ExpressionUtils.expression(dataset.col(features)),
+                features, outputs));
+        Dataset<Row> out = dataset.withColumn(struct, scores);
+        String[] fields = outputs.type().fieldNames();
+        for (int i = 0; i < fields.length; i++) {
+            out = out.withColumn(columns.get(i), out.col(struct).getField(fields[i]),
+                    schema.apply(columns.get(i)).metadata());
+        }
+        return out.drop(struct);
     }
 
     @Override
@@ -88,7 +101,10 @@ final class FeatureRowScore extends Expression implements CodegenFallback, Seria
     @Override public boolean nullable() { return false; }
     @Override public DataType dataType() { return outputs.type(); }
     @Override public String prettyName() { return "steepest_score"; }
-    @Override public ExprCode doGenCode(CodegenContext ctx, ExprCode ev) { return CodegenFallback.super.doGenCode(ctx, ev); }
+    @Override
+    public ExprCode doGenCode(CodegenContext ctx, ExprCode ev) {
+        return CodegenFallback.super.doGenCode(ctx, ev);
+    }
     @Override
     public Expression withNewChildrenInternal(scala.collection.immutable.IndexedSeq<Expression> newChildren) {
         return new FeatureRowScore(newChildren.apply(0), column, outputs);

@@ -19,7 +19,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -143,16 +142,12 @@ public final class SteepestClassificationModel
         }
         Scores scores = new Scores(this, !getRawPredictionCol().isEmpty(),
                 hasProbability() && !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty());
-        if (!scores.raw && !scores.probability && !scores.prediction) return dataset.toDF();
-        String struct = FeatureRowScore.freshName(dataset.columns());
-        Dataset<Row> out = dataset.withColumn(struct, FeatureRowScore.column(dataset, getFeaturesCol(), scores));
-        if (scores.raw) out = out.withColumn(getRawPredictionCol(), out.col(struct).getField("raw"),
-                schema.apply(getRawPredictionCol()).metadata());
-        if (scores.probability) out = out.withColumn(getProbabilityCol(), out.col(struct).getField("probability"),
-                schema.apply(getProbabilityCol()).metadata());
-        if (scores.prediction) out = out.withColumn(getPredictionCol(), out.col(struct).getField("prediction"),
-                schema.apply(getPredictionCol()).metadata());
-        return out.drop(struct);
+        List<String> columns = new java.util.ArrayList<>();
+        if (scores.raw) columns.add(getRawPredictionCol());
+        if (scores.probability) columns.add(getProbabilityCol());
+        if (scores.prediction) columns.add(getPredictionCol());
+        if (columns.isEmpty()) return dataset.toDF();
+        return FeatureRowScore.append(dataset, getFeaturesCol(), scores, schema, columns);
     }
 
     /** One row's output columns, as {@code ProbabilisticClassificationModel.transform} computes them. */
@@ -178,7 +173,7 @@ public final class SteepestClassificationModel
         }
 
         @Override
-        public DataType type() {
+        public StructType type() {
             return type;
         }
 

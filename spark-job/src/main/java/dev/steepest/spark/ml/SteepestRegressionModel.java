@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -95,11 +94,8 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType schema = transformSchema(dataset.schema(), true);
         if (getPredictionCol().isEmpty()) return dataset.toDF();
-        String struct = FeatureRowScore.freshName(dataset.columns());
-        Dataset<Row> out = dataset.withColumn(struct, FeatureRowScore.column(dataset, getFeaturesCol(),
-                new Prediction(model)));
-        return out.withColumn(getPredictionCol(), out.col(struct).getField("prediction"),
-                schema.apply(getPredictionCol()).metadata()).drop(struct);
+        return FeatureRowScore.append(dataset, getFeaturesCol(), new Prediction(model), schema,
+                List.of(getPredictionCol()));
     }
 
     /** One row's prediction. */
@@ -107,7 +103,7 @@ public final class SteepestRegressionModel extends RegressionModel<Vector, Steep
         private static final StructType TYPE = new StructType().add("prediction", DataTypes.DoubleType, false);
 
         @Override
-        public DataType type() {
+        public StructType type() {
             return TYPE;
         }
 

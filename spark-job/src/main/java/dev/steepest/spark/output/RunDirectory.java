@@ -1,12 +1,14 @@
 package dev.steepest.spark.output;
 
+import static dev.steepest.spark.output.OutputFailure.keptLine;
+import static dev.steepest.spark.output.OutputFailure.message;
+import static dev.steepest.spark.output.OutputFailure.time;
+
 import dev.steepest.spark.InputError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -76,21 +78,6 @@ public final class RunDirectory {
         this.sibling = direct ? temp.toString() : null;
     }
 
-    /** What a commit failure says and where the outputs were kept. */
-    public static final class OutputFailure extends RuntimeException {
-        private final String kept;
-
-        OutputFailure(String message, String kept, Throwable cause) {
-            super(message, cause);
-            this.kept = kept;
-        }
-
-        /** Where the outputs (the trained model) were kept; null if they could not be. */
-        public String kept() {
-            return kept;
-        }
-    }
-
     /**
      * Checks {@code dir} (nothing is created; an interrupted commit is first recovered, see the class comment):
      * call before Spark starts so a bad --out fails fast.
@@ -144,7 +131,8 @@ public final class RunDirectory {
             Storage.Local local = new Storage.Local();
             String tmpdir = staging.getParent().toString();
             // staging directories of runs that are gone (a second signal, SIGKILL)
-            CommittedDirectories.removeStaleTemps(local, tmpdir, local.list(tmpdir), "steepest-" + fs.name(t) + ".staging-");
+            CommittedDirectories.removeStaleTemps(local, tmpdir, local.list(tmpdir),
+                    "steepest-" + fs.name(t) + ".staging-");
             Files.writeString(staging.resolve(OWNER), TempOwner.current());
             return new RunDirectory(fs, t, staging, false, what);
         } catch (IOException e) {
@@ -309,19 +297,6 @@ public final class RunDirectory {
                 + " was not changed; " + keptLine(kept), kept, e);
     }
 
-    private static String keptLine(String kept) {
-        return kept == null ? "the trained model could not be kept anywhere"
-                : "the trained model and outputs are kept in " + kept;
-    }
-
-    private static String message(Throwable e) {
-        StringBuilder s = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !s.toString().contains(c.getMessage())) s.append(": ").append(c.getMessage());
-        }
-        return s.toString();
-    }
-
     private String keepStaging() {
         if (!Files.isDirectory(temp)) return null;
         Path kept = temp.resolveSibling("steepest-" + fs.name(target) + ".failed-" + time());
@@ -333,10 +308,6 @@ public final class RunDirectory {
         }
         committed = true; // abort() leaves it alone
         return kept.toString();
-    }
-
-    private static String time() {
-        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
     }
 
     /** See {@link #recover(String, Configuration)}. */

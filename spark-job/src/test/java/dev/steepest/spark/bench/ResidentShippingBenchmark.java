@@ -1,20 +1,15 @@
 package dev.steepest.spark.bench;
 
 import dev.steepest.core.data.Block;
-import dev.steepest.core.data.BlockBuilder;
 import dev.steepest.core.model.LinearModel;
 import dev.steepest.core.train.BatchPlanner;
 import dev.steepest.spark.SparkTestSupport;
 import dev.steepest.spark.exec.ResidentGradientSource;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Resident steps over TCP with the parameters sent over every link vs as one Spark broadcast a step (issue 17
@@ -43,18 +38,7 @@ public final class ResidentShippingBenchmark {
                 : "| parameters | MiB | over every link | broadcast | broadcast / links |");
         System.out.println("|---|---|---|---|---|");
         for (int d : tree ? new int[] {235_145} : new int[] {65_535, 235_145, 1_000_000}) {
-            List<Block> blocks = new ArrayList<>();
-            SplittableRandom r = new SplittableRandom(d);
-            for (int p = 0; p < partitions; p++) {
-                BlockBuilder b = new BlockBuilder(d, true);
-                for (int i = 0; i < 512; i++) {
-                    int[] idx = r.ints(10, 0, d).sorted().distinct().toArray();
-                    b.addSparse(r.nextInt(2), 1.0, idx, r.doubles(idx.length).toArray(), idx.length);
-                }
-                blocks.add(b.build());
-            }
-            JavaRDD<Block> rdd = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_ONLY());
-            rdd.count();
+            JavaRDD<Block> rdd = ShippingBenchmark.sparseBlocks(jsc, d, partitions);
             long[] sizes = new long[partitions];
             Arrays.fill(sizes, 512);
             LinearModel model = LinearModel.logisticRegression(d, true);

@@ -36,19 +36,7 @@ public final class ShippingBenchmark {
         System.out.println("| parameters | bytes | closure | broadcast | broadcast / closure |");
         System.out.println("|---|---|---|---|---|");
         for (int d : new int[] {1_000, 10_000, 50_000, 100_000, 250_000, 1_000_000}) {
-            List<Block> blocks = new ArrayList<>();
-            SplittableRandom r = new SplittableRandom(d);
-            for (int p = 0; p < partitions; p++) {
-                BlockBuilder b = new BlockBuilder(d, true);
-                for (int i = 0; i < 512; i++) {
-                    int[] idx = r.ints(10, 0, d).sorted().distinct().toArray();
-                    double[] val = r.doubles(idx.length).toArray();
-                    b.addSparse(r.nextInt(2), 1.0, idx, val, idx.length);
-                }
-                blocks.add(b.build());
-            }
-            JavaRDD<Block> rdd = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_ONLY());
-            rdd.count();
+            JavaRDD<Block> rdd = sparseBlocks(jsc, d, partitions);
             long[] sizes = new long[partitions];
             Arrays.fill(sizes, 512);
             LinearModel model = LinearModel.logisticRegression(d, true);
@@ -73,5 +61,27 @@ public final class ShippingBenchmark {
         }
         Arrays.sort(ms);
         return ms[steps / 2];
+    }
+
+    /**
+     * {@code partitions} cached blocks of 512 sparse rows of {@code d} features (10 non-zeros a row, seeded by
+     * {@code d}): the kernel is cheap, so a step's time is shipping and merging. Shared with
+     * {@link ResidentShippingBenchmark}.
+     */
+    static JavaRDD<Block> sparseBlocks(JavaSparkContext jsc, int d, int partitions) {
+        List<Block> blocks = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(d);
+        for (int p = 0; p < partitions; p++) {
+            BlockBuilder b = new BlockBuilder(d, true);
+            for (int i = 0; i < 512; i++) {
+                int[] idx = r.ints(10, 0, d).sorted().distinct().toArray();
+                double[] val = r.doubles(idx.length).toArray();
+                b.addSparse(r.nextInt(2), 1.0, idx, val, idx.length);
+            }
+            blocks.add(b.build());
+        }
+        JavaRDD<Block> rdd = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_ONLY());
+        rdd.count();
+        return rdd;
     }
 }

@@ -54,7 +54,7 @@ class ResidentTreeTest {
         for (int[] task : layout) {
             Accumulator[] mine = new Accumulator[task.length];
             for (int i = 0; i < task.length; i++) mine[i] = parts[task[i]];
-            Accumulator[] sent = tree.fold(task, mine, D);
+            Accumulator[] sent = ResidentTree.fold(tree.pieces(task), mine, D);
             int[] runs = tree.pieces(task);
             assertEquals(runs.length, sent.length);
             int i = 0;

@@ -181,7 +181,7 @@ class HadoopOutputsTest {
             try {
                 d.commit();
                 finished = !FaultyFileSystem.crashed();
-            } catch (RunDirectory.OutputFailure e) {
+            } catch (OutputFailure e) {
                 assertTrue(FaultyFileSystem.crashed(), e.toString());
                 finished = false;
                 if (e.kept() != null) new Storage.Local().delete(e.kept());
@@ -253,7 +253,7 @@ class HadoopOutputsTest {
         String target = uri("fullfs", out);
         RunDirectory d = RunDirectory.open(target, true, conf);
         write(d, "new");
-        RunDirectory.OutputFailure e = assertThrows(RunDirectory.OutputFailure.class, d::commit);
+        OutputFailure e = assertThrows(OutputFailure.class, d::commit);
         d.abort();
         String m = e.getMessage();
         assertTrue(m.contains("No space left on device") && m.contains("fullfs:" + out.toAbsolutePath())
