@@ -18,6 +18,7 @@ public final class SteepestKryoRegistrator implements KryoRegistrator {
         kryo.register(dev.steepest.spark.data.BlockSummary.class);
         kryo.register(java.util.TreeMap.class); // BlockSummary's skipped records per reason
         kryo.register(dev.steepest.spark.data.PackedRows.class); // the fast input path's shuffle (issue 17)
+        kryo.register(dev.steepest.spark.data.PackFacts.class); // and what a pass over its packs finds
         kryo.register(long[].class);
         kryo.register(byte[].class);
         kryo.register(double[].class);

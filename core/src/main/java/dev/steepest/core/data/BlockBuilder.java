@@ -104,13 +104,12 @@ public final class BlockBuilder {
 
     /** Adds a row given by its first {@code count} (index, value) pairs, indices 0-based and increasing. */
     public void addSparse(double label, double weight, int[] idx, double[] val, int count) {
-        if (handedOver) unshare();
-        for (int k = 0; k < count; k++) {
-            if (idx[k] < 0 || idx[k] >= numFeatures || (k > 0 && idx[k] <= idx[k - 1])) {
-                throw new IllegalArgumentException("sparse indices must be increasing and in [0, "
-                        + numFeatures + "): " + idx[k]);
-            }
+        if (sparse && values != null) {
+            addSparse(label, weight, idx, val, 0, count);
+            return;
         }
+        checkIndices(idx, 0, count);
+        if (handedOver) unshare();
         if (!sparse) {
             ensureValues((long) (rows + 1) * numFeatures);
             int base = rows * numFeatures;
@@ -127,13 +126,63 @@ public final class BlockBuilder {
         }
         ensureValues((long) nnz + count);
         if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
-        for (int k = 0; k < count; k++) colIdx[nnz + k] = idx[k];
-        if (values != null) {
-            System.arraycopy(val, 0, values, nnz, count);
-        } else {
-            // a value that rounds to 0.0f stays a stored entry: the column structure does not depend on precision
-            for (int k = 0; k < count; k++) floatValues[nnz + k] = toFloat(val[k]);
+        System.arraycopy(idx, 0, colIdx, nnz, count);
+        // float32 here (float64 took the method above): a value that rounds to 0.0f stays a stored entry, so the
+        // column structure does not depend on precision
+        for (int k = 0; k < count; k++) floatValues[nnz + k] = toFloat(val[k]);
+        endSparseRow(count, label, weight);
+    }
+
+    /**
+     * {@link #addSparse(double, double, int[], double[], int)} of the pairs {@code (idx[k], val[k])} for k in
+     * {@code [from, from + count)}, read where they are (a packed row), for a sparse float64 block; other blocks
+     * take them through the scratch arrays of the plain method.
+     */
+    public void addSparse(double label, double weight, int[] idx, double[] val, int from, int count) {
+        if (!sparse || values == null) {
+            addSparse(label, weight, Arrays.copyOfRange(idx, from, from + count),
+                    Arrays.copyOfRange(val, from, from + count), count);
+            return;
         }
+        checkIndices(idx, from, count);
+        if (handedOver) unshare();
+        ensureValues((long) nnz + count);
+        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
+        System.arraycopy(idx, from, colIdx, nnz, count);
+        System.arraycopy(val, from, values, nnz, count);
+        endSparseRow(count, label, weight);
+    }
+
+    /**
+     * {@link #addSparse(double, double, int[], double[], int, int)} of values stored as unsigned bytes
+     * ({@code unsigned[k] & 0xff}: whole numbers 0..255, as image pixels are), read where they are.
+     */
+    public void addSparse(double label, double weight, int[] idx, byte[] unsigned, int from, int count) {
+        if (!sparse || values == null) {
+            double[] val = new double[count];
+            for (int k = 0; k < count; k++) val[k] = unsigned[from + k] & 0xff;
+            addSparse(label, weight, Arrays.copyOfRange(idx, from, from + count), val, count);
+            return;
+        }
+        checkIndices(idx, from, count);
+        if (handedOver) unshare();
+        ensureValues((long) nnz + count);
+        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
+        System.arraycopy(idx, from, colIdx, nnz, count);
+        for (int k = 0; k < count; k++) values[nnz + k] = unsigned[from + k] & 0xff;
+        endSparseRow(count, label, weight);
+    }
+
+    private void checkIndices(int[] idx, int from, int count) {
+        for (int k = from; k < from + count; k++) {
+            if (idx[k] < 0 || idx[k] >= numFeatures || (k > from && idx[k] <= idx[k - 1])) {
+                throw new IllegalArgumentException("sparse indices must be increasing and in [0, "
+                        + numFeatures + "): " + idx[k]);
+            }
+        }
+    }
+
+    private void endSparseRow(int count, double label, double weight) {
         nnz += count;
         if (rowPtr.length < rows + 2) rowPtr = Arrays.copyOf(rowPtr, Math.max(rows + 2, rowPtr.length * 2));
         rowPtr[rows + 1] = nnz;

@@ -228,6 +228,63 @@ class BlockBuilderTest {
         }
     }
 
+    /**
+     * Rows read where they lie ({@code addSparse} of an offset into shared arrays, as doubles or as unsigned bytes)
+     * build the block their copies build with the plain {@code addSparse}, for every block kind and precision, and
+     * bad indices are refused alike.
+     */
+    @Test
+    void sparseRowsReadInPlaceBuildTheBlockOfTheirCopies() {
+        int d = 11;
+        SplittableRandom rng = new SplittableRandom(3);
+        int n = 30;
+        int[] start = new int[n + 1];
+        int[] idx = new int[n * d];
+        double[] val = new double[n * d];
+        byte[] bytes = new byte[n * d];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                if (rng.nextDouble() < 0.6) continue;
+                idx[at] = j;
+                bytes[at] = (byte) rng.nextInt(256); // 128..255 are negative bytes: read unsigned
+                val[at] = bytes[at] & 0xff;
+                at++;
+            }
+            start[i + 1] = at;
+        }
+        for (boolean sparse : new boolean[] {false, true}) {
+            for (Precision precision : Precision.values()) {
+                for (boolean asBytes : new boolean[] {false, true}) {
+                    String what = "sparse=" + sparse + " " + precision + " bytes=" + asBytes;
+                    BlockBuilder copies = new BlockBuilder(d, sparse, precision);
+                    BlockBuilder inPlace = new BlockBuilder(d, sparse, precision);
+                    for (int i = 0; i < n; i++) {
+                        int from = start[i];
+                        int count = start[i + 1] - from;
+                        double w = i % 4 == 0 ? 1.0 : 0.5 + i;
+                        copies.addSparse(i, w, java.util.Arrays.copyOfRange(idx, from, from + count),
+                                java.util.Arrays.copyOfRange(val, from, from + count), count);
+                        if (asBytes) inPlace.addSparse(i, w, idx, bytes, from, count);
+                        else inPlace.addSparse(i, w, idx, val, from, count);
+                    }
+                    assertSameBlock(copies.build(), inPlace.build(), what);
+                }
+            }
+        }
+        BlockBuilder b = new BlockBuilder(d, true);
+        int[] unordered = {0, 4, 2, 1};
+        assertThrows(IllegalArgumentException.class, () -> b.addSparse(0, 1, unordered, new double[4], 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> b.addSparse(0, 1, new int[] {3, d}, new byte[2], 0, 2));
+        assertEquals(0, b.numRows(), "a refused row adds nothing");
+        b.addSparse(5, 1, unordered, new double[] {9, 8, 7, 6}, 1, 1); // index 4 alone, its value 8
+        Block one = b.build();
+        assertEquals(1, one.numRows());
+        assertArrayEquals(new int[] {4}, one.colIdx());
+        assertArrayEquals(new double[] {8}, one.values());
+        assertArrayEquals(new double[] {5}, one.labels());
+    }
+
     private static void assertSameBlock(Block want, Block got, String what) {
         assertEquals(want.numRows(), got.numRows(), what);
         assertArrayEquals(want.labels(), got.labels(), what);

@@ -66,14 +66,22 @@ final class BlockAssembler {
         built.persist(StorageLevel.MEMORY_ONLY());
         List<BlockSummary> summaries;
         JavaRDD<Block> lineage = built.map(PartitionBlock::block);
-        JavaRDD<Block> blocks;
+        // with data.truncate-lineage, every later step ships a task whose RDD has no parents (measured: about
+        // 9 ms instead of 12.5 ms a step on the samples in local[2], docs/BENCHMARKS.md), while the cached
+        // source keeps its lineage: a lost executor's blocks are recomputed from the input (CachedBlocks)
+        JavaRDD<Block> blocks = CachedBlocks.cache(lineage, opt.truncateLineage());
         try {
-            summaries = Errors.reportingBadRecords(staged, () -> built.map(PartitionBlock::summary).collect());
-            // with data.truncate-lineage, every later step ships a task whose RDD has no parents (measured: about
-            // 9 ms instead of 12.5 ms a step on the samples in local[2], docs/BENCHMARKS.md), while the cached
-            // source keeps its lineage: a lost executor's blocks are recomputed from the input (CachedBlocks)
-            blocks = CachedBlocks.cache(lineage, opt.truncateLineage());
-            lineage.count();
+            // one job caches the blocks and brings back their summaries: each task computes its block (cached with
+            // its summary) through the blocks' own cache, then reads the summary back
+            summaries = Errors.reportingBadRecords(staged, () -> lineage.zipPartitions(built, (cached, both) -> {
+                while (cached.hasNext()) cached.next();
+                List<BlockSummary> one = new java.util.ArrayList<>(1);
+                while (both.hasNext()) one.add(both.next().summary());
+                return one.iterator();
+            }).collect());
+        } catch (RuntimeException e) {
+            CachedBlocks.release(blocks);
+            throw e;
         } finally {
             built.unpersist(false);
         }
@@ -172,105 +180,23 @@ final class BlockAssembler {
 
     /**
      * {@link #build(Iterator, Plan)} of {@code PackedRows.rows(packs)} — the same checks in the same order, the
-     * same messages, the same block — read straight from the packs' arrays, without a {@code Row} and a Spark ML
-     * vector per record (a {@code SparseVector}'s constructor checks its indices through a boxing loop: the Parquet
-     * profile in docs/BENCHMARKS.md). Only for plans without categorical columns, as {@link DirectBlocks} has them.
+     * same messages, the same block — by {@link PackedBlockBuilder}, over the packs as the shuffle delivered them
+     * ({@link DirectBlocks#spread}: their indices compacted); their skip counts go to the block's summary.
      */
     static PartitionBlock build(List<PackedRows> packs, Plan plan) {
-        if (plan.categorySizes().length != 0) throw new IllegalArgumentException("packed rows have no categories");
-        int d = plan.numeric();
-        BlockBuilder builder = new BlockBuilder(d, plan.sparse(), plan.precision());
         int rows = 0;
         long entries = 0;
         for (PackedRows p : packs) {
             p.expandIndices(); // as shipped by DirectBlocks.spread
             rows += p.n;
-            entries += p.valueCount;
+            for (int i = 0; i < p.n; i++) entries += p.blockEntries(i, plan.sparse());
         }
-        builder.reserve(rows, entries); // exact when every row is good (and sparse rows fill a sparse block)
-        double[] x = plan.sparse() ? null : new double[d];
-        int[] idx = new int[0];
-        double[] val = new double[0];
-        Map<String, Long> skipped = new TreeMap<>();
+        PackedBlockBuilder builder = new PackedBlockBuilder(plan, rows, entries);
         for (PackedRows p : PackedRows.inSourceOrder(packs)) {
-            for (int i = 0; i < p.n; i++) {
-                String reason = p.bad[i];
-                String detail = p.detail[i];
-                double label = 0;
-                if (reason == null) {
-                    label = plan.labels().value(p.label[i]);
-                    if (Double.isNaN(label)) {
-                        String[] problem = plan.labels().problem(p.label[i]);
-                        reason = problem[0];
-                        detail = problem[1];
-                    }
-                }
-                if (reason == null && !p.hasFeatures(i)) throw new IllegalStateException("a good record without features");
-                boolean sparseRow = reason == null && p.sparse(i);
-                int from = p.start[i];
-                int count = p.start[i + 1] - from;
-                if (reason == null && !sparseRow && p.size[i] != d) {
-                    reason = BadRecord.MALFORMED;
-                    detail = "the feature vector has " + p.size[i] + " values, expected " + d;
-                }
-                if (reason == null && plan.precision() == Precision.FLOAT32) {
-                    for (int k = 0; k < count; k++) {
-                        double value = p.value(from + k);
-                        if (Math.abs(value) > Float.MAX_VALUE) {
-                            reason = BadRecord.NON_FINITE;
-                            detail = "a feature value " + value + " is beyond float32's range (data.precision = "
-                                    + "float32; use float64)";
-                            break;
-                        }
-                    }
-                }
-                if (reason != null) {
-                    if (!plan.skip() || !BadRecord.skippable(reason)) {
-                        throw new BadRecord(plan.key(), p.file[i], p.pos[i], plan.textLines(), reason, detail);
-                    }
-                    skipped.merge(reason, 1L, Long::sum);
-                    continue;
-                }
-                double weight = Double.isNaN(p.weight[i]) ? 1.0 : p.weight[i];
-                if (plan.sparse()) {
-                    if (idx.length < count) {
-                        idx = new int[Math.max(count, 2 * idx.length)];
-                        val = new double[idx.length];
-                    }
-                    int nz = 0;
-                    if (sparseRow) {
-                        for (int k = 0; k < count; k++) {
-                            idx[k] = p.indices[from + k];
-                            val[k] = p.value(from + k);
-                        }
-                        nz = count;
-                    } else { // a dense vector's toSparse(): its non-zeros
-                        for (int k = 0; k < count; k++) {
-                            double v = p.value(from + k);
-                            if (v != 0.0) {
-                                idx[nz] = k;
-                                val[nz++] = v;
-                            }
-                        }
-                    }
-                    if (nz > 0 && idx[nz - 1] >= d) {
-                        throw new BadRecord(plan.key(), p.file[i], p.pos[i], plan.textLines(), BadRecord.BAD_INDEX,
-                                "index " + (idx[nz - 1] + 1) + " is beyond the " + d + " features training had");
-                    }
-                    builder.addSparse(label, weight, idx, val, nz);
-                } else {
-                    Arrays.fill(x, 0.0);
-                    if (sparseRow) {
-                        for (int k = 0; k < count; k++) x[p.indices[from + k]] = p.value(from + k);
-                    } else {
-                        for (int k = 0; k < count; k++) x[k] = p.value(from + k);
-                    }
-                    builder.addDense(label, weight, x);
-                }
-            }
+            builder.skippedBefore(p.skipped);
+            for (int i = 0; i < p.n; i++) builder.add(p, i);
         }
-        Block block = builder.build();
-        return new PartitionBlock(block, new BlockSummary(block, skipped));
+        return builder.build();
     }
 
     /** Writes {@code v}'s values into {@code x} from position {@code offset} on (x is zero where v is sparse). */

@@ -10,7 +10,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -68,12 +67,22 @@ final class CsvStager {
                 names, label, weight, features, categorical, !opt.classification());
         JavaRDD<Row> rows = TextInput.lines(spark, conf, files).mapPartitionsWithInputSplit(
                 (split, it) -> lines(key, ((FileSplit) split).getPath().toString(), it, plan), true);
+        // the pack's source is its partition's index (the task's partition id is not: GatheredBlocks computes these
+        // partitions in its own tasks), which only mapPartitionsWithIndex knows, and the file only the split
         JavaRDD<PackedRows> packs = categorical.length > 0 ? null : TextInput.lines(spark, conf, files)
-                .mapPartitionsWithInputSplit((split, it) -> List.of(pack(TaskContext.getPartitionId(), key,
-                        ((FileSplit) split).getPath().toString(), it, plan)).iterator(), true);
+                .mapPartitionsWithInputSplit((split, it) -> List.of(new SplitLines(
+                        ((FileSplit) split).getPath().toString(), it)).iterator(), true)
+                .mapPartitionsWithIndex((p, it) -> {
+                    SplitLines split = it.next();
+                    return List.of(pack(p, key, split.file(), split.lines(), plan)).iterator();
+                }, true);
         return new StagedInput(spark.createDataFrame(rows, StagedRows.schema(categorical.length)),
                 TextInput.partitions(spark, conf, files), key, path, conf, true,
                 features.length, cols.named(features), cols.named(categorical), false, rows, packs);
+    }
+
+    /** A split's file and its lines, from one step of a partition's pipeline to the next (never shipped). */
+    private record SplitLines(String file, Iterator<Tuple2<LongWritable, Text>> lines) {
     }
 
     /** One split's lines to staged rows: the header line is checked and dropped, blank lines are dropped. */

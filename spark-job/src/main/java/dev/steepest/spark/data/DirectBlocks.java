@@ -29,14 +29,26 @@ final class DirectBlocks {
     private DirectBlocks() {
     }
 
-    /** Whether the fast path reads {@code staged}: it has the plain rows, and no categorical column to encode. */
+    /** Whether the fast path reads {@code staged}: it has the plain rows or packs, and no categorical column. */
     static boolean applies(StagedInput staged) {
-        return staged.records() != null && staged.categorical().isEmpty();
+        return (staged.records() != null || staged.packs() != null) && staged.categorical().isEmpty();
     }
 
-    /** The training set: classes, feature count, then the blocks in {@code target} partitions. */
+    /**
+     * The training set: classes, feature count, then the blocks in {@code target} partitions — in local mode
+     * gathered from the cached packs ({@link GatheredBlocks}), elsewhere through Spark's shuffle.
+     */
     static TrainingData training(org.apache.spark.sql.SparkSession spark, StagedInput staged,
                                  BlockLoader.Options opt) {
+        return training(spark, staged, opt, spark.sparkContext().isLocal());
+    }
+
+    /**
+     * {@link #training(org.apache.spark.sql.SparkSession, StagedInput, BlockLoader.Options)}, gathering the blocks
+     * ({@code gather}) or shuffling the rows to them: the same blocks either way.
+     */
+    static TrainingData training(org.apache.spark.sql.SparkSession spark, StagedInput staged,
+                                 BlockLoader.Options opt, boolean gather) {
         // one pack per input partition: the rows parsed once, cached (exact, narrow) while the classes and the
         // feature count are found
         JavaRDD<PackedRows> parts = staged.packs() != null ? staged.packs()
@@ -45,59 +57,51 @@ final class DirectBlocks {
                     while (it.hasNext()) pack.add(it.next());
                     return List.of(pack.trim()).iterator();
                 }, true);
-        // the stager may have cached its packs already (ParquetStager: the vector size came from them)
+        // the stager may have cached its packs already (ParquetStager: the vector size came from them); gathering
+        // reads every cached pack from each block's task, so the packs must be cached for it
         boolean cachedBefore = parts.getStorageLevel() != StorageLevel.NONE();
-        boolean cache = cachedBefore || opt.classification() || staged.numericFeatures() < 0;
+        boolean cache = cachedBefore || gather || opt.classification() || staged.numericFeatures() < 0;
         if (cache && !cachedBefore) parts.persist(StorageLevel.MEMORY_ONLY());
         try {
+            // the classes and the LibSVM feature count, from one pass over the packs (or the stager's)
+            boolean needFacts = opt.classification() || staged.numericFeatures() < 0;
+            List<PackFacts> facts = staged.facts() != null || !needFacts ? staged.facts()
+                    : Errors.reportingBadRecords(staged, () -> parts.map(PackFacts::of).collect());
             Labels labels = opt.classification()
-                    ? Errors.reportingBadRecords(staged, () -> Labels.of(distinctLabels(parts), staged, opt))
+                    ? Errors.reportingBadRecords(staged, () -> Labels.of(PackFacts.labels(facts), staged, opt))
                     : Labels.REGRESSION;
             int numeric = staged.numericFeatures() >= 0 ? staged.numericFeatures()
-                    : Errors.reportingBadRecords(staged, () -> largestIndex(parts, staged));
+                    : PackFacts.largestIndex(facts, staged);
             DataSpec spec = BlockLoader.spec(staged, opt, labels, numeric, new String[0][]);
             int target = opt.partitions() != null ? opt.partitions()
                     : Math.max(staged.inputPartitions(), spark.sparkContext().defaultParallelism());
             Set<String> notNumbers = opt.skipBadRecords() ? Set.copyOf(labels.notNumbers) : Set.of();
             boolean skip = opt.skipBadRecords();
-            JavaPairRDD<Integer, PackedRows> packs = parts.flatMap(pack -> spread(pack, target, skip, notNumbers))
-                    .mapToPair(t -> t)
-                    .partitionBy(new org.apache.spark.HashPartitioner(target));
             BlockAssembler.Plan plan = BlockAssembler.plan(staged, spec, labels, opt);
-            JavaRDD<BlockAssembler.PartitionBlock> built = packs.mapPartitions(it -> {
-                List<PackedRows> mine = new ArrayList<>();
-                while (it.hasNext()) mine.add(it.next()._2());
-                Map<String, Long> before = new TreeMap<>();
-                for (PackedRows pr : mine) pr.skipped.forEach((k, v) -> before.merge(k, v, Long::sum));
-                BlockAssembler.PartitionBlock b = BlockAssembler.build(mine, plan);
-                before.forEach((k, v) -> b.summary().skipped.merge(k, v, Long::sum));
-                return List.of(b).iterator();
-            }, true);
+            JavaRDD<BlockAssembler.PartitionBlock> built;
+            if (gather) {
+                // every block's task reads every pack: parse them first, in their own tasks (the passes above did,
+                // unless no classes and no feature count were to be found)
+                if (facts == null && !cachedBefore) {
+                    Errors.reportingBadRecords(staged, parts::count);
+                }
+                built = GatheredBlocks.of(parts, target, skip, notNumbers, plan);
+            } else {
+                JavaPairRDD<Integer, PackedRows> packs = parts
+                        .flatMap(pack -> spread(pack, target, skip, notNumbers))
+                        .mapToPair(t -> t)
+                        .partitionBy(new org.apache.spark.HashPartitioner(target));
+                built = packs.mapPartitions(it -> {
+                    List<PackedRows> mine = new ArrayList<>();
+                    while (it.hasNext()) mine.add(it.next()._2());
+                    return List.of(BlockAssembler.build(mine, plan)).iterator();
+                }, true);
+            }
             return BlockAssembler.finish(built, staged, labels, spec, opt, true, Map.of());
         } finally {
             if (cache) parts.unpersist(false);
         }
     }
-
-    /**
-     * The distinct labels of the good records, as {@link Labels#of(StagedInput, BlockLoader.Options)}'s Spark
-     * query finds them: at most {@value #MAX_LABELS} (one more than any classifier takes).
-     */
-    private static Set<String> distinctLabels(JavaRDD<PackedRows> parts) {
-        List<String[]> each = parts.map(p -> {
-            java.util.TreeSet<String> seen = new java.util.TreeSet<>();
-            for (int i = 0; i < p.n && seen.size() < MAX_LABELS; i++) if (p.bad[i] == null) seen.add(p.label[i]);
-            return seen.toArray(new String[0]);
-        }).collect();
-        java.util.TreeSet<String> all = new java.util.TreeSet<>();
-        for (String[] labels : each) {
-            for (String l : labels) if (all.size() < MAX_LABELS) all.add(l);
-        }
-        return all;
-    }
-
-    /** {@link Labels}'s limit on distinct labels, plus one. */
-    static final int MAX_LABELS = 100_001;
 
     /** A held-out set: its blocks in the input's partitions and order, as {@link BlockLoader#heldOut} builds them. */
     static TrainingData heldOut(StagedInput staged, BlockLoader.Options opt, DataSpec train) {
@@ -128,10 +132,39 @@ final class DirectBlocks {
         return BlockAssembler.finish(built, staged, labels, train, opt, false, Map.of());
     }
 
+    /** Where {@link #assign} sends a source's rows. */
+    interface Assignment {
+        /** Row {@code i} of the source goes to block {@code target}. */
+        void row(int target, int i);
+
+        /** A record left out before the ids were given ({@code data.on-bad-record = skip}), for {@code reason}. */
+        void skipped(String reason);
+    }
+
     /**
-     * One source partition's rows, each to the partition {@code repartition(target, id)} sends it to, packed per
-     * target (every target gets a pack, so the skip counts travel with target 0's). With {@code skip}, bad records
-     * (and labels among {@code notNumbers}) leave before the ids are given, as {@link Skipping} takes them out.
+     * The row order of the blocks, in one place for the shuffle ({@link #spread}) and the gathering
+     * ({@link GatheredBlocks}): {@code source}'s rows in order, each to the partition {@code repartition(target, id)}
+     * sends it to. With {@code skip}, bad records (and labels among {@code notNumbers}) leave before the ids are
+     * given, as {@link Skipping} takes them out.
+     */
+    static void assign(PackedRows source, int target, boolean skip, Set<String> notNumbers, Assignment to) {
+        long id = (long) source.source << 33; // monotonically_increasing_id: the partition in the upper 31 bits
+        for (int i = 0; i < source.n; i++) {
+            if (skip) {
+                String reason = source.bad[i];
+                if (reason == null && notNumbers.contains(source.label[i])) reason = BadRecord.NOT_A_NUMBER;
+                if (reason != null) {
+                    to.skipped(reason);
+                    continue;
+                }
+            }
+            to.row(Math.floorMod(Murmur3_x86_32.hashLong(id++, SQL_HASH_SEED), target), i);
+        }
+    }
+
+    /**
+     * One source partition's rows packed per target as {@link #assign} sends them, for the shuffle (every target
+     * gets a pack, so the skip counts travel with target 0's).
      */
     static Iterator<Tuple2<Integer, PackedRows>> spread(PackedRows source, int target, boolean skip,
                                                       Set<String> notNumbers) {
@@ -141,18 +174,17 @@ final class DirectBlocks {
         int values = (int) Math.min(source.valueCount, source.valueCount / (long) target * 9 / 8 + 1024);
         boolean sparse = source.indices.length > 0;
         for (int t = 0; t < target; t++) packs[t] = new PackedRows(source.source, rows, values, sparse);
-        long id = (long) source.source << 33; // monotonically_increasing_id: the partition in the upper 31 bits
-        for (int i = 0; i < source.n; i++) {
-            if (skip) {
-                String reason = source.bad[i];
-                if (reason == null && notNumbers.contains(source.label[i])) reason = BadRecord.NOT_A_NUMBER;
-                if (reason != null) {
-                    packs[0].skipped.merge(reason, 1L, Long::sum);
-                    continue;
-                }
+        assign(source, target, skip, notNumbers, new Assignment() {
+            @Override
+            public void row(int t, int i) {
+                packs[t].addFrom(source, i);
             }
-            packs[Math.floorMod(Murmur3_x86_32.hashLong(id++, SQL_HASH_SEED), target)].addFrom(source, i);
-        }
+
+            @Override
+            public void skipped(String reason) {
+                packs[0].skipped.merge(reason, 1L, Long::sum);
+            }
+        });
         List<Tuple2<Integer, PackedRows>> out = new ArrayList<>(target);
         for (int t = 0; t < target; t++) out.add(new Tuple2<>(t, packs[t].trim().compactIndices()));
         return out.iterator();
@@ -193,24 +225,5 @@ final class DirectBlocks {
                 return r;
             }
         };
-    }
-
-    /** {@link LibsvmStager#largestIndex} over the cached packs. */
-    private static int largestIndex(JavaRDD<PackedRows> parts, StagedInput staged) {
-        int max = parts.map(p -> {
-            int m = 0;
-            for (int i = 0; i < p.n; i++) {
-                if (p.bad[i] != null) continue;
-                if (!p.sparse(i)) throw new ClassCastException("a LibSVM record without a sparse vector");
-                int end = p.start[i + 1];
-                if (end > p.start[i]) m = Math.max(m, p.indices[end - 1] + 1);
-            }
-            return m;
-        }).fold(0, Math::max);
-        if (max == 0) {
-            throw new dev.steepest.spark.InputError(staged.key() + ": '" + staged.path()
-                    + "' has no features (no index:value pairs)");
-        }
-        return max;
     }
 }

@@ -37,13 +37,13 @@ public final class FrameLoader {
         if (opt.weightColumn() != null) cols.add(functions.col(quote(opt.weightColumn())));
         Dataset<Row> only = df.select(cols.toArray(new Column[0]));
         StagedInput s = ParquetStager.stageFrame(only, functions.lit(name), functions.monotonically_increasing_id(), key,
-                name, df.sparkSession().sparkContext().hadoopConfiguration(), opt, train);
+                name, df.sparkSession().sparkContext().hadoopConfiguration(), opt, train, true);
         Row first = only.select(quote(features)).where(functions.col(quote(features)).isNotNull()).limit(1)
                 .collectAsList().stream().findFirst().orElse(null);
         boolean dense = first != null && first.get(0) instanceof DenseVector;
         boolean sparse = train != null ? train.sparse() : !dense;
         return new StagedInput(s.rows(), s.inputPartitions(), s.key(), s.path(), s.conf(), s.textLines(),
-                s.numericFeatures(), s.numericNames(), s.categorical(), sparse, s.records(), s.packs());
+                s.numericFeatures(), s.numericNames(), s.categorical(), sparse, s.records(), s.packs(), s.facts());
     }
 
     private static String quote(String column) {

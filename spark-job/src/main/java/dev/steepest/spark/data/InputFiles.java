@@ -12,9 +12,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
@@ -44,11 +42,7 @@ public final class InputFiles {
             }
             for (FileStatus m : matches) {
                 if (m.isDirectory()) {
-                    RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
-                    while (it.hasNext()) {
-                        LocatedFileStatus f = it.next();
-                        if (!hidden(f.getPath(), m.getPath())) out.add(f.getPath());
-                    }
+                    addFiles(fs, m.getPath(), m.getPath(), out);
                 } else if (!hidden(m.getPath(), null)) {
                     out.add(m.getPath());
                 }
@@ -59,6 +53,18 @@ public final class InputFiles {
         if (out.isEmpty()) throw new InputError(key + ": '" + path + "' has no data files");
         out.sort(Comparator.comparing(Path::toString));
         return out;
+    }
+
+    /**
+     * The files under {@code dir}, recursively, but hidden ones. Plain {@code listStatus}, not
+     * {@code listFiles(dir, true)}, whose located statuses (block locations, permissions) took 28 ms for a directory
+     * of two Parquet files on the local file system, against 1.6 ms (measured in issue 17).
+     */
+    private static void addFiles(FileSystem fs, Path dir, Path root, List<Path> out) throws IOException {
+        for (FileStatus f : fs.listStatus(dir)) {
+            if (f.isDirectory()) addFiles(fs, f.getPath(), root, out);
+            else if (!hidden(f.getPath(), root)) out.add(f.getPath());
+        }
     }
 
     /** The total size in bytes of the data files under {@code path} ({@link #list}); 0 when it cannot be told. */

@@ -40,15 +40,20 @@ public final class PackedRows implements Serializable {
     double[] weight = new double[16];
     byte[] kind = new byte[16];
     int[] size = new int[16];
-    /** Row i's values are values[start[i] .. start[i + 1]), with indices[...] for a sparse vector. */
+    /**
+     * Row i's values are values[start[i] .. start[i + 1]) (or smallValues[...]), with indices[...] for a sparse
+     * vector.
+     */
     int[] start = new int[17];
-    double[] values = new double[1024];
+    /** The values, when one is not {@linkplain #small small}; else null. */
+    double[] values;
     int[] indices = new int[0];
     /**
-     * After {@link #trim}: the values as bytes when every one is a whole number 0..255 (image pixels, counts,
-     * one-hot flags) — exact, an eighth of the bytes to cache and shuffle — and {@code values} null; else null.
+     * The values as bytes while every one is {@linkplain #small small} (image pixels, counts, one-hot flags) —
+     * exact, an eighth of the bytes to pack, cache and shuffle — and {@code values} null; else null. The first value
+     * that is not small turns the bytes into {@code values}, once.
      */
-    byte[] smallValues;
+    byte[] smallValues = new byte[1024];
     int valueCount;
     Map<String, Long> skipped = new TreeMap<>();
     /**
@@ -78,8 +83,8 @@ public final class PackedRows implements Serializable {
         kind = new byte[r];
         size = new int[r];
         start = new int[r + 1];
-        values = new double[Math.max(valueCapacity, 1024)];
-        if (sparse) indices = new int[values.length];
+        smallValues = new byte[Math.max(valueCapacity, 1024)];
+        if (sparse) indices = new int[smallValues.length];
     }
 
     void add(Row r) {
@@ -138,13 +143,38 @@ public final class PackedRows implements Serializable {
 
     private void append(double[] v, int[] idx, int count) {
         int need = valueCount + count;
-        if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
-        System.arraycopy(v, 0, values, valueCount, count);
-        if (idx != null) {
-            if (need > indices.length) indices = Arrays.copyOf(indices, Math.max(need, values.length));
-            System.arraycopy(idx, 0, indices, valueCount, count);
+        if (smallValues != null && !allSmall(v, 0, count)) widen();
+        if (smallValues != null) {
+            if (need > smallValues.length) smallValues = Arrays.copyOf(smallValues, Math.max(need, smallValues.length * 2));
+            for (int k = 0; k < count; k++) smallValues[valueCount + k] = (byte) (int) v[k];
+        } else {
+            if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
+            System.arraycopy(v, 0, values, valueCount, count);
         }
+        if (idx != null) growIndices(need);
+        if (idx != null) System.arraycopy(idx, 0, indices, valueCount, count);
         valueCount = need;
+    }
+
+    /** Whether {@code v} is exact as a byte 0..255: a whole number in range, and not -0.0. */
+    private static boolean small(double v) {
+        return v >= 0 && v <= 255 && v == (int) v && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO;
+    }
+
+    private static boolean allSmall(double[] v, int from, int count) {
+        for (int k = from; k < from + count; k++) if (!small(v[k])) return false;
+        return true;
+    }
+
+    /** The values so far, bytes, as doubles from now on. */
+    private void widen() {
+        values = new double[Math.max(1024, smallValues.length)];
+        for (int k = 0; k < valueCount; k++) values[k] = smallValues[k] & 0xff;
+        smallValues = null;
+    }
+
+    private void growIndices(int need) {
+        if (need > indices.length) indices = Arrays.copyOf(indices, Math.max(need, 2 * indices.length));
     }
 
     private void grow() {
@@ -172,18 +202,8 @@ public final class PackedRows implements Serializable {
         size = Arrays.copyOf(size, n);
         start = Arrays.copyOf(start, n + 1);
         if (indices.length > 0) indices = Arrays.copyOf(indices, Math.min(indices.length, valueCount));
-        boolean small = true;
-        for (int k = 0; k < valueCount && small; k++) {
-            double v = values[k];
-            small = v >= 0 && v <= 255 && v == (int) v && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO;
-        }
-        if (small) {
-            smallValues = new byte[valueCount];
-            for (int k = 0; k < valueCount; k++) smallValues[k] = (byte) (int) values[k];
-            values = null;
-        } else {
-            values = Arrays.copyOf(values, valueCount);
-        }
+        if (smallValues != null) smallValues = Arrays.copyOf(smallValues, valueCount);
+        else values = Arrays.copyOf(values, valueCount);
         return this;
     }
 
@@ -252,6 +272,24 @@ public final class PackedRows implements Serializable {
         deltaIndices = null;
     }
 
+    /**
+     * The values row {@code i} stores in a block: its entries, or, for a dense vector in a sparse block
+     * ({@code sparseBlock}), its non-zeros (what a builder is told to reserve, so that the block's arrays come out
+     * exactly full and are handed over without a last copy).
+     */
+    int blockEntries(int i, boolean sparseBlock) {
+        int from = start[i];
+        int to = start[i + 1];
+        if (!sparseBlock || kind[i] != DENSE) return to - from;
+        int nz = 0;
+        if (smallValues != null) {
+            for (int k = from; k < to; k++) if (smallValues[k] != 0) nz++;
+        } else {
+            for (int k = from; k < to; k++) if (values[k] != 0.0) nz++;
+        }
+        return nz;
+    }
+
     /** Whether row i's features are a sparse vector. */
     boolean sparse(int i) {
         return kind[i] == SPARSE;
@@ -288,14 +326,24 @@ public final class PackedRows implements Serializable {
         int from = src.start[i];
         int count = src.start[i + 1] - from;
         int need = valueCount + count;
-        if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
-        if (src.smallValues != null) {
-            for (int k = 0; k < count; k++) values[valueCount + k] = src.smallValues[from + k] & 0xff;
+        if (smallValues != null && src.smallValues == null && !allSmall(src.values, from, count)) widen();
+        if (smallValues != null) {
+            if (need > smallValues.length) smallValues = Arrays.copyOf(smallValues, Math.max(need, smallValues.length * 2));
+            if (src.smallValues != null) {
+                System.arraycopy(src.smallValues, from, smallValues, valueCount, count);
+            } else {
+                for (int k = 0; k < count; k++) smallValues[valueCount + k] = (byte) (int) src.values[from + k];
+            }
         } else {
-            System.arraycopy(src.values, from, values, valueCount, count);
+            if (need > values.length) values = Arrays.copyOf(values, Math.max(need, values.length * 2));
+            if (src.smallValues != null) {
+                for (int k = 0; k < count; k++) values[valueCount + k] = src.smallValues[from + k] & 0xff;
+            } else {
+                System.arraycopy(src.values, from, values, valueCount, count);
+            }
         }
         if (src.kind[i] == SPARSE) {
-            if (need > indices.length) indices = Arrays.copyOf(indices, Math.max(need, values.length));
+            growIndices(need);
             System.arraycopy(src.indices, from, indices, valueCount, count);
         }
         valueCount = need;

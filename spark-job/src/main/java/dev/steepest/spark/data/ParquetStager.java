@@ -46,6 +46,15 @@ final class ParquetStager {
     /** Stages Parquet {@code files}; {@code train} non-null: a held-out set, which takes training's columns. */
     static StagedInput stage(SparkSession spark, Configuration conf, List<Path> files, String key, String path,
                              BlockLoader.Options opt, DataSpec train) {
+        return stage(spark, conf, files, key, path, opt, train, true);
+    }
+
+    /**
+     * {@link #stage}, with {@code pack} false: the row path only (records, no packs), the reference the packs are
+     * tested against.
+     */
+    static StagedInput stage(SparkSession spark, Configuration conf, List<Path> files, String key, String path,
+                             BlockLoader.Options opt, DataSpec train, boolean pack) {
         Dataset<Row> df;
         try {
             df = spark.read().parquet(files.stream().map(Path::toString).toArray(String[]::new));
@@ -53,17 +62,19 @@ final class ParquetStager {
             throw Errors.inputErrorOr(e, key + ": cannot read '" + path + "' as parquet");
         }
         return stageFrame(df, functions.col("_metadata.file_path"), functions.col("_metadata.row_index"), key, path,
-                conf, opt, train);
+                conf, opt, train, pack);
     }
 
     /**
      * Stages the DataFrame {@code df}, whose rows are identified by {@code source} (a string column: the file, or
      * any name a bad-record message should show) and {@code position} (a long column: the 0-based row index a
      * message shows as {@code row N+1}); {@code path} names the data set in messages. The row order of
-     * {@code df}'s partitions decides the blocks, as a file's does.
+     * {@code df}'s partitions decides the blocks, as a file's does. {@code pack}: the rows packed straight from Spark
+     * SQL's internal rows when their columns allow ({@link ParquetPacker}; then without the row path's records,
+     * whose query plan alone took 40 ms of a 0.6 s load), else the row path.
      */
     static StagedInput stageFrame(Dataset<Row> df, Column source, Column position, String key, String path,
-                                  Configuration conf, BlockLoader.Options opt, DataSpec train) {
+                                  Configuration conf, BlockLoader.Options opt, DataSpec train, boolean pack) {
         String[] names = df.columns();
         Columns cols = new Columns(names, key, path);
         String label = names[cols.resolve("data.label", opt.labelColumn())];
@@ -102,40 +113,48 @@ final class ParquetStager {
         Plan plan = new Plan(label, weight, numericNames.toArray(new String[0]), vector,
                 categoricalNames.toArray(new String[0]), !opt.classification());
         Dataset<Row> selected = df.select(select.toArray(new Column[0]));
-        JavaRDD<PackedRows> packs = packs(selected, plan);
-        int d = !vector ? features.length : packs != null ? packedVectorSize(packs, df, names[features[0]], key, path)
-                : vectorSize(df, names[features[0]]);
+        JavaRDD<PackedRows> packs = pack ? packs(selected, plan) : null;
+        // (a held-out set of numeric columns needs none of them: its packs go to its blocks in one pass)
+        List<PackFacts> facts = packs != null && (vector || train == null) ? facts(packs, key, path) : null;
+        int d;
+        if (!vector) {
+            d = features.length;
+        } else if (facts != null && PackFacts.firstVectorSize(facts) >= 0) {
+            d = PackFacts.firstVectorSize(facts);
+        } else { // no vector in any pack: vectorSize fails, as it did
+            if (packs != null) packs.unpersist(false);
+            d = vectorSize(df, names[features[0]]);
+        }
         if (vector && train != null && d != train.numericFeatures()) {
             if (packs != null) packs.unpersist(false);
             throw new InputError(key + ": '" + path + "' has " + d + " features; training had "
                     + train.numericFeatures());
         }
-        JavaRDD<Row> rows = selected.javaRDD().map(r -> record(r, plan));
         boolean sparse = vector && (train != null ? train.sparse() : categorical.length == 0);
+        if (packs != null) {
+            return new StagedInput(null, packs.getNumPartitions(), key, path, conf, false,
+                    d, vector ? null : numericNames, categoricalNames, sparse, null, packs, facts);
+        }
+        JavaRDD<Row> rows = selected.javaRDD().map(r -> record(r, plan));
         return new StagedInput(df.sparkSession().createDataFrame(rows, StagedRows.schema(categorical.length)),
                 rows.getNumPartitions(), key, path, conf, false,
-                d, vector ? null : numericNames, categoricalNames, sparse, rows, packs);
+                d, vector ? null : numericNames, categoricalNames, sparse, rows, null, null);
     }
 
     /**
-     * {@link #vectorSize} found while the packs are made, instead of a query of its own that reads the first file
-     * again: the packs are cached (the loader's next pass over them reads the cache, and unpersists it), and each
-     * knows the size of its first non-null vector. A data set without one goes to {@link #vectorSize}, to fail as
-     * it did.
+     * What the packs hold ({@link PackFacts}: {@link #vectorSize} among it, instead of a query of its own that reads
+     * the first file again), found while they are made: the packs are cached (the loader's next pass over them
+     * reads the cache, and unpersists it). A data set without a vector goes to {@link #vectorSize}, to fail as it
+     * did.
      */
-    private static int packedVectorSize(JavaRDD<PackedRows> packs, Dataset<Row> df, String column, String key,
-                                        String path) {
+    private static List<PackFacts> facts(JavaRDD<PackedRows> packs, String key, String path) {
         packs.persist(StorageLevel.MEMORY_ONLY());
-        List<Integer> sizes;
         try {
-            sizes = packs.map(p -> p.firstVectorSize).collect();
+            return packs.map(PackFacts::of).collect();
         } catch (Exception e) { // SparkException is checked in Java's eyes
             packs.unpersist(false);
             throw Errors.inputErrorOr(e, key + ": cannot read '" + path + "'");
         }
-        for (int size : sizes) if (size >= 0) return size;
-        packs.unpersist(false);
-        return vectorSize(df, column);
     }
 
     /**

@@ -15,16 +15,27 @@ import org.apache.spark.sql.Row;
  * the plain row RDD that {@code rows} was made from (partition for partition, in order), which the fast path
  * ({@link DirectBlocks}) reads without the round trip through Spark SQL's row format. {@code packs}: when not
  * null, the same rows already packed, one {@link PackedRows} per input partition (the fast Parquet path,
- * {@link ParquetPacker}), which the fast path reads instead of packing {@code records}.
+ * {@link ParquetPacker}), which the fast path reads instead of packing {@code records} (then {@code rows} and
+ * {@code records} are null: nothing else reads them); {@code facts}: when not
+ * null, what the stager's own pass over those packs found ({@link PackFacts}, pack for pack), which saves the fast
+ * path a pass of its own.
  */
 record StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
                    boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
-                   boolean sparse, JavaRDD<Row> records, JavaRDD<PackedRows> packs) {
+                   boolean sparse, JavaRDD<Row> records, JavaRDD<PackedRows> packs, List<PackFacts> facts) {
     /** Staged rows without packs of their own. */
     StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
                 boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
                 boolean sparse, JavaRDD<Row> records) {
         this(rows, inputPartitions, key, path, conf, textLines, numericFeatures, numericNames, categorical, sparse,
-                records, null);
+                records, null, null);
+    }
+
+    /** Staged rows and their packs, without facts found. */
+    StagedInput(Dataset<Row> rows, int inputPartitions, String key, String path, Configuration conf,
+                boolean textLines, int numericFeatures, List<String> numericNames, List<String> categorical,
+                boolean sparse, JavaRDD<Row> records, JavaRDD<PackedRows> packs) {
+        this(rows, inputPartitions, key, path, conf, textLines, numericFeatures, numericNames, categorical, sparse,
+                records, packs, null);
     }
 }

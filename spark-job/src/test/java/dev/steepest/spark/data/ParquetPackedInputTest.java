@@ -121,11 +121,14 @@ class ParquetPackedInputTest {
                 train);
     }
 
-    /** {@code s} without its packs (their cache, if the stager made one, released): the row path. */
-    private static StagedInput rowPath(StagedInput s) {
-        if (s.packs() != null) s.packs().unpersist(false);
-        return new StagedInput(s.rows(), s.inputPartitions(), s.key(), s.path(), s.conf(), s.textLines(),
-                s.numericFeatures(), s.numericNames(), s.categorical(), s.sparse(), s.records());
+    /** The row path the packs replace: the stager's records, without packs. */
+    private static StagedInput rowPath(String path, BlockLoader.Options opt, DataSpec train) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        StagedInput s = ParquetStager.stage(spark, conf, InputFiles.list(conf, "data.train", path), "data.train",
+                path, opt, train, false);
+        assertNull(s.packs());
+        assertNotNull(s.records());
+        return s;
     }
 
     private static List<PackedRows> packsOfRows(JavaRDD<Row> records) {
@@ -201,16 +204,17 @@ class ParquetPackedInputTest {
         BlockLoader.Options skip = o.skip().build();
         StagedInput fast = stage(path, skip, null);
         assertNotNull(fast.packs(), "the fast path reads this file");
-        assertSamePacks(packsOfRows(fast.records()), fast.packs().collect());
+        assertNull(fast.records(), "the packed path has no records of its own");
+        assertSamePacks(packsOfRows(rowPath(path, skip, null).records()), fast.packs().collect());
         fast.packs().unpersist(false);
-        TrainingData want = BlockLoader.training(spark, rowPath(stage(path, skip, null)), skip);
+        TrainingData want = BlockLoader.training(spark, rowPath(path, skip, null), skip);
         TrainingData got = BlockLoader.training(spark, stage(path, skip, null), skip);
         try {
             assertSameBlocks(want, got);
             assertEquals(expectBad, !got.skipped().isEmpty(), got.skipped().toString());
             // the same file as a held-out set, with training's columns and classes
             DataSpec spec = got.spec();
-            TrainingData wantHeld = BlockLoader.heldOut(rowPath(stage(path, skip, spec)), skip, spec);
+            TrainingData wantHeld = BlockLoader.heldOut(rowPath(path, skip, spec), skip, spec);
             TrainingData gotHeld = BlockLoader.heldOut(stage(path, skip, spec), skip, spec);
             try {
                 assertSameBlocks(wantHeld, gotHeld);
@@ -224,7 +228,7 @@ class ParquetPackedInputTest {
         }
         if (expectBad) {
             InputError a = assertThrows(InputError.class,
-                    () -> BlockLoader.training(spark, rowPath(stage(path, fail, null)), fail).release());
+                    () -> BlockLoader.training(spark, rowPath(path, fail, null), fail).release());
             InputError b = assertThrows(InputError.class,
                     () -> BlockLoader.training(spark, stage(path, fail, null), fail).release());
             assertEquals(a.getMessage(), b.getMessage());
