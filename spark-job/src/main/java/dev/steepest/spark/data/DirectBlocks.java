@@ -61,7 +61,8 @@ final class DirectBlocks {
         // reads every cached pack from each block's task, so the packs must be cached for it
         boolean cachedBefore = parts.getStorageLevel() != StorageLevel.NONE();
         boolean cache = cachedBefore || gather || opt.classification() || staged.numericFeatures() < 0;
-        if (cache && !cachedBefore) parts.persist(StorageLevel.MEMORY_ONLY());
+        // on disk what memory cannot hold: a dropped pack is parsed again, by every block that gathers from it
+        if (cache && !cachedBefore) parts.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             // the classes and the LibSVM feature count, from one pass over the packs (or the stager's)
             boolean needFacts = opt.classification() || staged.numericFeatures() < 0;

@@ -1,6 +1,7 @@
 package dev.steepest.spark.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,41 +84,50 @@ final class GatheredBlocks extends RDD<BlockAssembler.PartitionBlock> {
     static BlockAssembler.PartitionBlock block(List<PackedRows> packs, int t, int target, boolean skip,
                                                Set<String> notNumbers, BlockAssembler.Plan plan) {
         List<PackedRows> sorted = PackedRows.inSourceOrder(packs);
-        int[][] mine = new int[sorted.size()][];
-        int[] counts = new int[sorted.size()];
+        List<Chosen> chosen = new ArrayList<>(sorted.size());
         Map<String, Long> skipped = new TreeMap<>();
         int rows = 0;
         long entries = 0;
-        for (int s = 0; s < sorted.size(); s++) {
-            PackedRows p = sorted.get(s);
-            int[] chosen = new int[Math.min(p.n, p.n / target * 9 / 8 + 16)];
-            int[] count = {0};
-            int[][] grown = {chosen};
-            DirectBlocks.assign(p, target, skip, notNumbers, new DirectBlocks.Assignment() {
-                @Override
-                public void row(int to, int i) {
-                    if (to != t) return;
-                    if (count[0] == grown[0].length) grown[0] = java.util.Arrays.copyOf(grown[0], 2 * count[0] + 1);
-                    grown[0][count[0]++] = i;
-                }
-
-                @Override
-                public void skipped(String reason) {
-                    if (t == 0) skipped.merge(reason, 1L, Long::sum);
-                }
-            });
-            mine[s] = grown[0];
-            counts[s] = count[0];
-            rows += count[0];
-            for (int k = 0; k < count[0]; k++) entries += p.blockEntries(mine[s][k], plan.sparse());
+        for (PackedRows p : sorted) {
+            Chosen c = new Chosen(t, target, p.n, t == 0 ? skipped : null);
+            DirectBlocks.assign(p, target, skip, notNumbers, c);
+            chosen.add(c);
+            rows += c.count;
+            for (int k = 0; k < c.count; k++) entries += p.blockEntries(c.rows[k], plan.sparse());
         }
         PackedBlockBuilder builder = new PackedBlockBuilder(plan, rows, entries);
         builder.skippedBefore(skipped);
         for (int s = 0; s < sorted.size(); s++) {
-            PackedRows p = sorted.get(s);
-            for (int k = 0; k < counts[s]; k++) builder.add(p, mine[s][k]);
+            Chosen c = chosen.get(s);
+            for (int k = 0; k < c.count; k++) builder.add(sorted.get(s), c.rows[k]);
         }
         return builder.build();
+    }
+
+    /** The rows of one source that {@link DirectBlocks#assign} sends to block {@code t}, and (block 0) the skipped. */
+    private static final class Chosen implements DirectBlocks.Assignment {
+        private final int t;
+        private final Map<String, Long> skipped;
+        int[] rows;
+        int count;
+
+        Chosen(int t, int target, int sourceRows, Map<String, Long> skipped) {
+            this.t = t;
+            this.skipped = skipped;
+            this.rows = new int[(int) Math.min(sourceRows, sourceRows / (long) target * 9 / 8 + 16)];
+        }
+
+        @Override
+        public void row(int to, int i) {
+            if (to != t) return;
+            if (count == rows.length) rows = Arrays.copyOf(rows, 2 * count + 1);
+            rows[count++] = i;
+        }
+
+        @Override
+        public void skipped(String reason) {
+            if (skipped != null) skipped.merge(reason, 1L, Long::sum);
+        }
     }
 
     private static Seq<Dependency<?>> dependsOnAll(RDD<PackedRows> sources) {

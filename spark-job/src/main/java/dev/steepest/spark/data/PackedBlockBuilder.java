@@ -24,6 +24,9 @@ final class PackedBlockBuilder {
     private int[] idx = new int[0];
     private double[] val = new double[0];
     private final Map<String, Long> skipped = new TreeMap<>();
+    /** The last label read and its value (a pure function of the text; labels repeat from row to row). */
+    private String lastLabel;
+    private double lastValue;
 
     /** A builder with room for {@code rows} rows of {@code entries} stored values in all. */
     PackedBlockBuilder(BlockAssembler.Plan plan, int rows, long entries) {
@@ -46,7 +49,7 @@ final class PackedBlockBuilder {
         String detail = p.detail[i];
         double label = 0;
         if (reason == null) {
-            label = plan.labels().value(p.label[i]);
+            label = labelValue(p.label[i]);
             if (Double.isNaN(label)) {
                 String[] problem = plan.labels().problem(p.label[i]);
                 reason = problem[0];
@@ -91,6 +94,14 @@ final class PackedBlockBuilder {
             }
             builder.addDense(label, weight, x);
         }
+    }
+
+    private double labelValue(String text) {
+        if (text != null && text.equals(lastLabel)) return lastValue;
+        double v = plan.labels().value(text);
+        lastLabel = text;
+        lastValue = v;
+        return v;
     }
 
     private void addSparse(PackedRows p, int i, int from, int count, boolean sparseRow, double label, double weight) {

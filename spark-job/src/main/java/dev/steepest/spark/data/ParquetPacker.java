@@ -121,6 +121,8 @@ final class ParquetPacker implements Serializable {
     private static final class Scratch {
         UTF8String lastFile;
         String lastFileName;
+        String lastLabelText;
+        long lastLabelBits;
         double[] x = new double[0];
         int size;
         int count;
@@ -142,7 +144,7 @@ final class ParquetPacker implements Serializable {
             vector(r.getStruct(featuresAt, 4), s);
             if (out.firstVectorSize < 0) out.firstVectorSize = s.size;
         }
-        String labelText = r.isNullAt(labelAt) ? null : label.text(r, labelAt);
+        String labelText = r.isNullAt(labelAt) ? null : labelText(r, labelAt, s);
         String p = Labels.stagingProblem(labelText, plan.regression());
         if (p != null) {
             out.addBad(file, pos, p, TextFields.detail(plan.label(), String.valueOf(labelText), p));
@@ -192,6 +194,17 @@ final class ParquetPacker implements Serializable {
             }
         }
         out.addGood(file, pos, labelText, w, false, x.length, null, x, x.length);
+    }
+
+    /** {@code label.text}, the last number's text reused when the number repeats (as labels do, row after row). */
+    private String labelText(InternalRow r, int at, Scratch s) {
+        if (label.type == 't' || label.type == 'z') return label.text(r, at);
+        long bits = Double.doubleToRawLongBits(label.number(r, at));
+        if (s.lastLabelText == null || bits != s.lastLabelBits) {
+            s.lastLabelText = label.text(r, at);
+            s.lastLabelBits = bits;
+        }
+        return s.lastLabelText;
     }
 
     private static String file(UTF8String name, Scratch s) {

@@ -148,7 +148,7 @@ final class ParquetStager {
      * did.
      */
     private static List<PackFacts> facts(JavaRDD<PackedRows> packs, String key, String path) {
-        packs.persist(StorageLevel.MEMORY_ONLY());
+        packs.persist(StorageLevel.MEMORY_AND_DISK()); // as DirectBlocks caches packs
         try {
             return packs.map(PackFacts::of).collect();
         } catch (Exception e) { // SparkException is checked in Java's eyes
