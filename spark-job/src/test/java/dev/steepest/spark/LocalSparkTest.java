@@ -8,16 +8,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** A test class whose tests share one {@code local[2]} session with the CLI's settings. */
-abstract class LocalSparkTest {
+public abstract class LocalSparkTest {
     protected static SparkSession spark;
 
     @BeforeAll
-    static void startSpark() {
+    protected static void startSpark() {
         spark = SparkTestSupport.session("local[2]");
     }
 
     @AfterAll
-    static void stopSpark() {
+    protected static void stopSpark() {
         spark.stop();
     }
 

@@ -144,11 +144,7 @@ public final class BlockBuilder {
                     Arrays.copyOfRange(val, from, from + count), count);
             return;
         }
-        checkIndices(idx, from, count);
-        if (handedOver) unshare();
-        ensureValues((long) nnz + count);
-        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
-        System.arraycopy(idx, from, colIdx, nnz, count);
+        beginSparseRow(idx, from, count);
         System.arraycopy(val, from, values, nnz, count);
         endSparseRow(count, label, weight);
     }
@@ -164,11 +160,7 @@ public final class BlockBuilder {
             addSparse(label, weight, Arrays.copyOfRange(idx, from, from + count), val, count);
             return;
         }
-        checkIndices(idx, from, count);
-        if (handedOver) unshare();
-        ensureValues((long) nnz + count);
-        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
-        System.arraycopy(idx, from, colIdx, nnz, count);
+        beginSparseRow(idx, from, count);
         for (int k = 0; k < count; k++) values[nnz + k] = unsigned[from + k] & 0xff;
         endSparseRow(count, label, weight);
     }
@@ -180,6 +172,15 @@ public final class BlockBuilder {
                         + numFeatures + "): " + idx[k]);
             }
         }
+    }
+
+    /** A sparse row's checks, and room for its {@code count} entries with their indices copied in. */
+    private void beginSparseRow(int[] idx, int from, int count) {
+        checkIndices(idx, from, count);
+        if (handedOver) unshare();
+        ensureValues((long) nnz + count);
+        if (colIdx.length < nnz + count) colIdx = Arrays.copyOf(colIdx, capacity());
+        System.arraycopy(idx, from, colIdx, nnz, count);
     }
 
     private void endSparseRow(int count, double label, double weight) {

@@ -1,6 +1,5 @@
 package dev.steepest.spark.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import dev.steepest.core.data.Block;
 import dev.steepest.core.data.Precision;
 import dev.steepest.spark.InputError;
 import dev.steepest.spark.LoaderOptions;
+import dev.steepest.spark.LocalSparkTest;
 import dev.steepest.spark.SparkTestSupport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,20 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped or failing — the same blocks bit for bit, the same skip counts, the same message. And a block lost after
  * the load is recomputed from the input (through every source, uncached by then) into the same block.
  */
-class GatheredBlocksTest {
+class GatheredBlocksTest extends LocalSparkTest {
     @TempDir
     static Path tmp;
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     /** The softmax sample in three files, with bad lines (a missing value, a word, a label no class takes) in two. */
     private static String csvParts(boolean bad) throws IOException {
@@ -78,38 +64,12 @@ class GatheredBlocksTest {
         return DirectBlocks.training(spark, stage(path, opt), opt, gather);
     }
 
-    static void assertSameBlocks(TrainingData want, TrainingData got) {
-        assertEquals(want.spec().featureNames(), got.spec().featureNames());
-        assertArrayEquals(want.spec().classes(), got.spec().classes());
-        assertArrayEquals(want.partitionSizes(), got.partitionSizes());
-        assertEquals(want.skipped(), got.skipped());
-        assertSameBlocks(want.blocks().collect(), got.blocks().collect());
-    }
-
-    static void assertSameBlocks(List<Block> a, List<Block> b) {
-        assertEquals(a.size(), b.size());
-        for (int k = 0; k < a.size(); k++) {
-            Block x = a.get(k);
-            Block y = b.get(k);
-            assertEquals(x.numRows(), y.numRows(), "block " + k);
-            assertEquals(x.isSparse(), y.isSparse());
-            assertEquals(x.isFloat32(), y.isFloat32());
-            assertEquals(x.hasUnitWeights(), y.hasUnitWeights());
-            assertArrayEquals(x.labels(), y.labels());
-            for (int i = 0; i < x.numRows(); i++) assertEquals(x.weight(i), y.weight(i));
-            assertArrayEquals(x.rowPtr(), y.rowPtr());
-            assertArrayEquals(x.colIdx(), y.colIdx());
-            if (x.isFloat32()) assertArrayEquals(x.floatValues(), y.floatValues());
-            else assertArrayEquals(x.values(), y.values());
-        }
-    }
-
     /** Both ways of building {@code path}'s blocks with {@code opt}: the same blocks; returns the gathered skip count. */
     private static long assertGatherIsShuffle(String path, BlockLoader.Options opt) {
         TrainingData shuffled = load(path, opt, false);
         TrainingData gathered = load(path, opt, true);
         try {
-            assertSameBlocks(shuffled, gathered);
+            SameBlocks.assertSameData(shuffled, gathered);
             assertTrue(gathered.numRows() > 0);
             return gathered.skippedRows();
         } finally {
@@ -176,7 +136,7 @@ class GatheredBlocksTest {
                 Function<List<Block>, Integer> rows = l -> l.stream().mapToInt(Block::numRows).sum();
                 List<Block> after = d.blocks().collect();
                 assertEquals(rows.apply(before), rows.apply(after));
-                assertSameBlocks(before, after);
+                SameBlocks.assertSameBlocks(before, after);
             } finally {
                 d.release();
             }

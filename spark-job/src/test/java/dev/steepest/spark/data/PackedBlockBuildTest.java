@@ -1,10 +1,8 @@
 package dev.steepest.spark.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.steepest.core.data.Block;
 import dev.steepest.core.data.Precision;
 import java.util.List;
 import java.util.Map;
@@ -50,22 +48,6 @@ class PackedBlockBuildTest {
         return new BlockAssembler.Plan("data.train", D, sparse, new int[0], new int[0], labels, skip, false, precision);
     }
 
-    private static void assertSameBlock(Block want, Block got) {
-        assertEquals(want.numRows(), got.numRows());
-        assertEquals(want.isSparse(), got.isSparse());
-        assertEquals(want.isFloat32(), got.isFloat32());
-        assertEquals(want.hasUnitWeights(), got.hasUnitWeights());
-        assertArrayEquals(want.labels(), got.labels());
-        for (int i = 0; i < want.numRows(); i++) assertEquals(want.weight(i), got.weight(i));
-        assertArrayEquals(want.rowPtr(), got.rowPtr());
-        assertArrayEquals(want.colIdx(), got.colIdx());
-        if (want.isFloat32()) {
-            assertArrayEquals(want.floatValues(), got.floatValues());
-        } else {
-            assertArrayEquals(want.values(), got.values());
-        }
-    }
-
     @Test
     void theBuildOverPackedRowsGivesTheBlockOfTheBuildOverTheirRowsForEveryPlan() {
         int seed = 0;
@@ -78,7 +60,7 @@ class PackedBlockBuildTest {
                             BlockAssembler.Plan plan = plan(sparse, precision, true);
                             BlockAssembler.PartitionBlock want = BlockAssembler.build(PackedRows.rows(packs), plan);
                             BlockAssembler.PartitionBlock got = BlockAssembler.build(packs, plan);
-                            assertSameBlock(want.block(), got.block());
+                            SameBlocks.assertSameBlock(want.block(), got.block(), "");
                             assertEquals(want.summary().skipped, got.summary().skipped);
                             if (bad) assertEquals(2, got.summary().skipped.size(), got.summary().skipped.toString());
                         }
@@ -99,7 +81,7 @@ class PackedBlockBuildTest {
                 assertEquals(null, p.indices);
             }
             BlockAssembler.PartitionBlock got = BlockAssembler.build(packs, plan);
-            assertSameBlock(want.block(), got.block());
+            SameBlocks.assertSameBlock(want.block(), got.block(), "");
             assertEquals(want.summary().skipped, got.summary().skipped);
         }
     }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steepest.core.data.Block;
 import dev.steepest.core.data.Precision;
 import dev.steepest.spark.InputError;
 import dev.steepest.spark.LoaderOptions;
+import dev.steepest.spark.LocalSparkTest;
 import dev.steepest.spark.SparkTestSupport;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -23,13 +23,10 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,20 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * non-finite values, two files — the same packs field for field, the same blocks bit for bit in skip mode, and
  * the same message in fail mode; for training and held-out sets.
  */
-class ParquetPackedInputTest {
+class ParquetPackedInputTest extends LocalSparkTest {
     @TempDir
     static Path tmp;
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = SparkTestSupport.session("local[2]");
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     /** Two files of 150 rows: label, weight, a vector column (dense and sparse, some null or non-finite). */
     private static String vectorFile(String name, DataType labelType, boolean bad) {
@@ -166,33 +152,6 @@ class ParquetPackedInputTest {
         }
     }
 
-    private static void assertSameBlocks(TrainingData want, TrainingData got) {
-        DataSpec s = want.spec();
-        DataSpec t = got.spec();
-        assertEquals(s.featureNames(), t.featureNames());
-        assertEquals(s.sparse(), t.sparse());
-        assertArrayEquals(s.classes(), t.classes());
-        assertArrayEquals(s.labelNames(), t.labelNames());
-        assertArrayEquals(want.partitionSizes(), got.partitionSizes());
-        assertEquals(want.skipped(), got.skipped());
-        List<Block> a = want.blocks().collect();
-        List<Block> b = got.blocks().collect();
-        assertEquals(a.size(), b.size());
-        for (int k = 0; k < a.size(); k++) {
-            Block x = a.get(k);
-            Block y = b.get(k);
-            assertEquals(x.numRows(), y.numRows());
-            assertEquals(x.isSparse(), y.isSparse());
-            assertEquals(x.isFloat32(), y.isFloat32());
-            assertArrayEquals(x.labels(), y.labels());
-            for (int i = 0; i < x.numRows(); i++) assertEquals(x.weight(i), y.weight(i));
-            assertArrayEquals(x.rowPtr(), y.rowPtr());
-            assertArrayEquals(x.colIdx(), y.colIdx());
-            if (x.isFloat32()) assertArrayEquals(x.floatValues(), y.floatValues());
-            else assertArrayEquals(x.values(), y.values());
-        }
-    }
-
     /**
      * Both paths on {@code path} with the options {@code o} gives: the same packs; in skip mode the same blocks
      * (and skip counts: some when {@code expectBad}), for training and held-out sets; in fail mode, when
@@ -210,14 +169,14 @@ class ParquetPackedInputTest {
         TrainingData want = BlockLoader.training(spark, rowPath(path, skip, null), skip);
         TrainingData got = BlockLoader.training(spark, stage(path, skip, null), skip);
         try {
-            assertSameBlocks(want, got);
+            SameBlocks.assertSameData(want, got);
             assertEquals(expectBad, !got.skipped().isEmpty(), got.skipped().toString());
             // the same file as a held-out set, with training's columns and classes
             DataSpec spec = got.spec();
             TrainingData wantHeld = BlockLoader.heldOut(rowPath(path, skip, spec), skip, spec);
             TrainingData gotHeld = BlockLoader.heldOut(stage(path, skip, spec), skip, spec);
             try {
-                assertSameBlocks(wantHeld, gotHeld);
+                SameBlocks.assertSameData(wantHeld, gotHeld);
             } finally {
                 wantHeld.release();
                 gotHeld.release();
