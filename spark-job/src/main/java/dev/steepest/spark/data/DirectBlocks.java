@@ -36,7 +36,8 @@ final class DirectBlocks {
 
     /**
      * The training set: classes, feature count, then the blocks in {@code target} partitions — in local mode
-     * gathered from the cached packs ({@link GatheredBlocks}), elsewhere through Spark's shuffle.
+     * gathered from the cached packs ({@link GatheredBlocks}) while memory holds them, else through Spark's
+     * shuffle.
      */
     static TrainingData training(org.apache.spark.sql.SparkSession spark, StagedInput staged,
                                  BlockLoader.Options opt) {
@@ -45,7 +46,8 @@ final class DirectBlocks {
 
     /**
      * {@link #training(org.apache.spark.sql.SparkSession, StagedInput, BlockLoader.Options)}, gathering the blocks
-     * ({@code gather}) or shuffling the rows to them: the same blocks either way.
+     * ({@code gather}, when every pack is cached in memory) or shuffling the rows to them: the same blocks either
+     * way.
      */
     static TrainingData training(org.apache.spark.sql.SparkSession spark, StagedInput staged,
                                  BlockLoader.Options opt, boolean gather) {
@@ -80,12 +82,11 @@ final class DirectBlocks {
             boolean skip = opt.skipBadRecords();
             BlockAssembler.Plan plan = BlockAssembler.plan(staged, spec, labels, opt);
             JavaRDD<BlockAssembler.PartitionBlock> built;
-            if (gather) {
-                // every block's task reads every pack: parse them first, in their own tasks (the passes above did,
-                // unless no classes and no feature count were to be found)
-                if (facts == null && !cachedBefore) {
-                    Errors.reportingBadRecords(staged, parts::count);
-                }
+            // every block's task reads every pack: parse them first, in their own tasks (the passes above did,
+            // unless no classes and no feature count were to be found)
+            if (gather && facts == null && !cachedBefore) Errors.reportingBadRecords(staged, parts::count);
+            // and gather only while memory holds them all: each block would read a spilled pack from disk again
+            if (gather && allInMemory(spark, parts)) {
                 built = GatheredBlocks.of(parts, target, skip, notNumbers, plan);
             } else {
                 JavaPairRDD<Integer, PackedRows> packs = parts
@@ -102,6 +103,16 @@ final class DirectBlocks {
         } finally {
             if (cache) parts.unpersist(false);
         }
+    }
+
+    /** Whether every partition of the cached {@code rdd} is in memory (none spilled to disk, none dropped). */
+    private static boolean allInMemory(org.apache.spark.sql.SparkSession spark, JavaRDD<?> rdd) {
+        for (org.apache.spark.storage.RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+            if (info.id() == rdd.id()) {
+                return info.numCachedPartitions() == rdd.getNumPartitions() && info.diskSize() == 0;
+            }
+        }
+        return false;
     }
 
     /** A held-out set: its blocks in the input's partitions and order, as {@link BlockLoader#heldOut} builds them. */
