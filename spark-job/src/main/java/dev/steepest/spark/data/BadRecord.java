@@ -46,6 +46,16 @@ public final class BadRecord extends InputError {
         this.detail = detail;
     }
 
+    /** The detail of a dense vector of {@code size} values where training has {@code expected} features. */
+    static String wrongLength(int size, int expected) {
+        return "the feature vector has " + size + " values, expected " + expected;
+    }
+
+    /** The detail of a feature {@code value} beyond float32's range when the blocks hold float32. */
+    static String beyondFloat32(double value) {
+        return "a feature value " + value + " is beyond float32's range (data.precision = float32; use float64)";
+    }
+
     /** Whether {@code data.on-bad-record = skip} may skip a record that is bad for {@code reason}. */
     static boolean skippable(String reason) {
         return !HEADER.equals(reason) && !UNSEEN_LABEL.equals(reason);

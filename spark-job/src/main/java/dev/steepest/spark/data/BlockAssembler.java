@@ -132,15 +132,14 @@ final class BlockAssembler {
             Vector v = reason == null ? StagedRows.features(r) : null;
             if (reason == null && !(v instanceof SparseVector) && v.size() != plan.numeric()) {
                 reason = BadRecord.MALFORMED;
-                detail = "the feature vector has " + v.size() + " values, expected " + plan.numeric();
+                detail = BadRecord.wrongLength(v.size(), plan.numeric());
             }
             if (reason == null && plan.precision() == Precision.FLOAT32) {
                 double[] values = v instanceof SparseVector sv ? sv.values() : v.toArray();
                 for (double value : values) {
                     if (Math.abs(value) > Float.MAX_VALUE) {
                         reason = BadRecord.NON_FINITE;
-                        detail = "a feature value " + value + " is beyond float32's range (data.precision = float32;"
-                                + " use float64)";
+                        detail = BadRecord.beyondFloat32(value);
                         break;
                     }
                 }

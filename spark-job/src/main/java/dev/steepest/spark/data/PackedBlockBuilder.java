@@ -62,15 +62,14 @@ final class PackedBlockBuilder {
         int count = p.start[i + 1] - from;
         if (reason == null && !sparseRow && p.size[i] != d) {
             reason = BadRecord.MALFORMED;
-            detail = "the feature vector has " + p.size[i] + " values, expected " + d;
+            detail = BadRecord.wrongLength(p.size[i], d);
         }
         if (reason == null && plan.precision() == Precision.FLOAT32) {
             for (int k = 0; k < count; k++) {
                 double value = p.value(from + k);
                 if (Math.abs(value) > Float.MAX_VALUE) {
                     reason = BadRecord.NON_FINITE;
-                    detail = "a feature value " + value + " is beyond float32's range (data.precision = "
-                            + "float32; use float64)";
+                    detail = BadRecord.beyondFloat32(value);
                     break;
                 }
             }

@@ -257,10 +257,7 @@ final class ParquetPacker implements Serializable {
     private static int doubles(ArrayData a, Scratch s) {
         int n = a.numElements();
         if (s.values.length < n) s.values = new double[Math.max(n, 2 * s.values.length)];
-        if (a instanceof UnsafeArrayData u) {
-            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-                    s.values, Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
-        } else {
+        if (!copyUnsafe(a, n, s.values, Platform.DOUBLE_ARRAY_OFFSET, 8)) {
             System.arraycopy(a.toDoubleArray(), 0, s.values, 0, n);
         }
         return n;
@@ -270,13 +267,22 @@ final class ParquetPacker implements Serializable {
     private static int ints(ArrayData a, Scratch s) {
         int n = a.numElements();
         if (s.indices.length < n) s.indices = new int[Math.max(n, 2 * s.indices.length)];
-        if (a instanceof UnsafeArrayData u) {
-            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-                    s.indices, Platform.INT_ARRAY_OFFSET, n * 4L);
-        } else {
+        if (!copyUnsafe(a, n, s.indices, Platform.INT_ARRAY_OFFSET, 4)) {
             System.arraycopy(a.toIntArray(), 0, s.indices, 0, n);
         }
         return n;
+    }
+
+    /**
+     * The {@code n} elements of {@code elementBytes} each of an {@link UnsafeArrayData} {@code a}, copied in one
+     * block into the primitive array {@code to} (whose first element is at {@code toOffset}); false, nothing copied,
+     * when {@code a} is another kind of array.
+     */
+    private static boolean copyUnsafe(ArrayData a, int n, Object to, long toOffset, int elementBytes) {
+        if (!(a instanceof UnsafeArrayData u)) return false;
+        Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                to, toOffset, (long) n * elementBytes);
+        return true;
     }
 
     /** {@code SparseVector}'s own requirements on its first {@code n} indices (as many as values). */
